@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+// Almanac: a business-intelligence and reporting engine for a county council.
+// Library targets do the work; the `almanac` executable only parses arguments and hands off.
+import PackageDescription
+
+let package = Package(
+    name: "Almanac",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "almanac", targets: ["almanac"]),
+        .library(name: "AlmanacReports", targets: ["AlmanacReports"]),
+        .library(name: "AlmanacWarehouse", targets: ["AlmanacWarehouse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // Values, periods and time grains, diagnostics, number formats, CSV reading.
+        .target(name: "AlmanacCore"),
+        // The semantic model: YAML loader and validator.
+        .target(name: "AlmanacModel", dependencies: ["AlmanacCore", "Yams"]),
+        // Query request -> plan -> SQL through a dialect. Pure: no database.
+        .target(name: "AlmanacQuery", dependencies: ["AlmanacCore", "AlmanacModel"]),
+        // The SQLite warehouse: schema, CSV loading, running compiled queries.
+        .target(
+            name: "AlmanacWarehouse",
+            dependencies: [
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The synthetic council data generator behind sample-data/ and `almanac sample`.
+        .target(name: "AlmanacSample", dependencies: ["AlmanacCore"]),
+        // Chart spec -> scales -> layout -> backend-free scene.
+        .target(name: "AlmanacCharts", dependencies: ["AlmanacCore"]),
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]),
+        // Scene -> Cairo surfaces (PDF, SVG, PNG) with Pango text.
+        .target(name: "AlmanacRender", dependencies: ["AlmanacCharts", "CCairo", "CPangoCairo"]),
+        // Report definitions, PDF packs, HTML through templates, CSV.
+        .target(
+            name: "AlmanacReports",
+            dependencies: [
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse",
+                "AlmanacCharts", "AlmanacRender", "Yams",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .executableTarget(
+            name: "almanac",
+            dependencies: [
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacSample",
+                "AlmanacReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "AlmanacCoreTests", dependencies: ["AlmanacCore"]),
+        .testTarget(name: "AlmanacModelTests", dependencies: ["AlmanacModel"]),
+        .testTarget(
+            name: "AlmanacQueryTests", dependencies: ["AlmanacQuery", "AlmanacModel"],
+            resources: [.copy("Golden")]),
+        .testTarget(
+            name: "AlmanacWarehouseTests",
+            dependencies: ["AlmanacWarehouse", "AlmanacSample", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AlmanacChartsTests", dependencies: ["AlmanacCharts", "AlmanacRender"]),
+        .testTarget(name: "AlmanacEndToEndTests", dependencies: []),
+    ]
+)

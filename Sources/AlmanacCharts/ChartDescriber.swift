@@ -1,0 +1,47 @@
+import Foundation
+import AlmanacCore
+
+/// Writes the text description of a chart from its data: what is plotted, over what
+/// range, the latest values, and the direction of change. Read by screen readers and
+/// printed beside every chart in HTML.
+public enum ChartDescriber {
+    /// The description of `spec`.
+    public static func describe(_ spec: ChartSpec) -> String {
+        let f = spec.format
+        switch spec.kind {
+        case .line:
+            guard let firstLabel = spec.categories.first, let lastLabel = spec.categories.last else { return spec.title }
+            var s = "Line chart of \(spec.measureLabel.lowercased()) from \(firstLabel) to \(lastLabel)"
+            s += spec.series.count > 1 ? ", one line for each of \(spec.series.count) series. " : ". "
+            let latest = spec.series.compactMap { se -> (String, Double)? in se.values.last.flatMap { $0 }.map { (se.name, $0) } }
+            if spec.series.count > 1, let top = latest.max(by: { $0.1 < $1.1 }), let bottom = latest.min(by: { $0.1 < $1.1 }) {
+                s += "In \(lastLabel), \(top.0) was highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1)). "
+            } else if let only = latest.first {
+                s += "In \(lastLabel) the value was \(f.format(only.1)). "
+            }
+            for se in spec.series {
+                let vs = se.values.compactMap { $0 }
+                guard let a = vs.first, let b = vs.last, vs.count >= 2, a != 0 else { continue }
+                let change = (b - a) / abs(a)
+                let direction = abs(change) < 0.02 ? "was broadly unchanged" : change > 0 ? "rose by \(NumberFormat.percent.format(change))" : "fell by \(NumberFormat.percent.format(-change))"
+                s += "\(se.name) \(direction) (from \(f.format(a)) to \(f.format(b))). "
+            }
+            let gaps = spec.series.reduce(0) { $0 + $1.values.filter { $0 == nil }.count }
+            if gaps > 0 { s += "\(gaps) missing value\(gaps == 1 ? " is" : "s are") shown as gaps. " }
+            return s.trimmingCharacters(in: .whitespaces)
+        case .bar:
+            guard let series = spec.series.first else { return spec.title }
+            let pairs = zip(spec.categories, series.values).compactMap { c, v in v.map { (c, $0) } }
+            guard let top = pairs.max(by: { $0.1 < $1.1 }), let bottom = pairs.min(by: { $0.1 < $1.1 }) else {
+                return "Bar chart of \(spec.measureLabel.lowercased()): no data."
+            }
+            var s = "Bar chart of \(spec.measureLabel.lowercased()) for \(pairs.count) categories, largest first. "
+            s += "\(top.0) was highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1))."
+            if let h = spec.highlight, let v = pairs.first(where: { $0.0 == h }) {
+                let rank = pairs.filter { $0.1 > v.1 }.count + 1
+                s += " \(h) (highlighted) ranked \(rank) of \(pairs.count) at \(f.format(v.1))."
+            }
+            return s
+        }
+    }
+}

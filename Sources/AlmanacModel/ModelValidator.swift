@@ -1,0 +1,129 @@
+import AlmanacCore
+
+/// Checks that every name the model uses refers to something the model declares.
+public enum ModelValidator {
+    /// Throws a `DiagnosticList` with every broken reference, or returns quietly.
+    public static func validate(_ m: SemanticModel) throws {
+        var problems: [Diagnostic] = []
+        let tableNames = m.tables.map(\.name)
+
+        func checkTable(_ name: String, at place: SourcePlace, field: String, role: TableRole? = nil) -> TableDef? {
+            guard let t = m.table(name) else {
+                problems.append(place.error("unknown table `\(name)`", field: field,
+                                            hint: Suggest.hint(for: name, in: tableNames, noun: "table")))
+                return nil
+            }
+            if let role, t.role != role {
+                problems.append(place.error("table `\(name)` is a \(t.role.rawValue) table, not a \(role.rawValue) table", field: field))
+            }
+            return t
+        }
+        func checkColumn(_ column: String, in t: TableDef, at place: SourcePlace, field: String, owner: String) {
+            if t.column(column) == nil {
+                problems.append(place.error(
+                    "unknown column `\(column)` in \(t.role.rawValue) `\(t.name)` (\(owner))", field: field,
+                    hint: Suggest.hint(for: column, in: t.columns.map(\.name), noun: "column")))
+            }
+        }
+        func duplicates(_ names: [(String, SourcePlace)], noun: String) {
+            var seen: Set<String> = []
+            for (n, p) in names where !seen.insert(n).inserted {
+                problems.append(p.error("\(noun) `\(n)` is declared twice", hint: "rename one of them"))
+            }
+        }
+
+        duplicates(m.tables.map { ($0.name, $0.place) }, noun: "table")
+        duplicates(m.measures.map { ($0.name, $0.place) }, noun: "measure")
+        duplicates(m.dimensions.map { ($0.name, $0.place) }, noun: "dimension")
+
+        for t in m.tables {
+            duplicates(t.columns.map { ($0.name, $0.place) }, noun: "column in table `\(t.name)`")
+            if let pk = t.primaryKey { checkColumn(pk, in: t, at: t.place, field: "primary_key", owner: "its primary key") }
+            if t.role == .dimension && t.primaryKey == nil {
+                problems.append(t.place.error("dimension table `\(t.name)` has no primary_key",
+                                              hint: "name the column that identifies each row"))
+            }
+            for j in t.joins {
+                checkColumn(j.column, in: t, at: j.place, field: "column", owner: "join to `\(j.table)`")
+                if let other = checkTable(j.table, at: j.place, field: "table", role: .dimension), other.primaryKey == nil {
+                    problems.append(j.place.error("cannot join to `\(other.name)`: it has no primary_key"))
+                }
+            }
+        }
+        for measure in m.measures {
+            guard let t = checkTable(measure.table, at: measure.place, field: "table", role: .fact) else { continue }
+            if let c = measure.column {
+                checkColumn(c, in: t, at: measure.place, field: "column", owner: "measure `\(measure.name)`")
+                if let col = t.column(c), [.sum, .average].contains(measure.agg), ![.integer, .decimal].contains(col.type) {
+                    problems.append(measure.place.error(
+                        "measure `\(measure.name)` takes the \(measure.agg.rawValue) of `\(c)`, which is \(col.type.rawValue)",
+                        field: "agg", hint: "use count, count_distinct, min or max for a non-numeric column"))
+                }
+            } else if measure.agg != .count {
+                problems.append(measure.place.error(
+                    "measure `\(measure.name)` has agg `\(measure.agg.rawValue)` but no column", field: "column",
+                    hint: "add `column:` naming the column to aggregate, or use agg: count"))
+            }
+        }
+        let time = m.time
+        if let t = checkTable(time.table, at: time.place, field: "table", role: .fact) {
+            checkColumn(time.column, in: t, at: time.place, field: "column", owner: "the time dimension")
+            if let c = t.column(time.column), c.type != .date {
+                problems.append(time.place.error("the time column `\(time.column)` must have type date", field: "column"))
+            }
+        }
+        for d in m.dimensions {
+            if TimeGrain(rawValue: d.name) != nil {
+                problems.append(d.place.error("dimension `\(d.name)` has the name of a time grain", hint: "rename it"))
+            }
+            guard let t = checkTable(d.table, at: d.place, field: "table") else { continue }
+            checkColumn(d.column, in: t, at: d.place, field: "column", owner: "dimension `\(d.name)`")
+            if let s = d.sortColumn { checkColumn(s, in: t, at: d.place, field: "sort_by", owner: "dimension `\(d.name)`") }
+        }
+        let groupable = m.groupableNames
+        for h in m.hierarchies {
+            for level in h.levels where !groupable.contains(level) {
+                problems.append(h.place.error("unknown level `\(level)` in hierarchy `\(h.name)`", field: "levels",
+                                              hint: Suggest.hint(for: level, in: groupable, noun: "dimension")))
+            }
+        }
+        // Every dimension must be reachable from every fact through joins (one fact today).
+        for fact in m.tables where fact.role == .fact {
+            for d in m.dimensions where m.table(d.table) != nil && JoinGraph(model: m).path(from: fact.name, to: d.table) == nil {
+                problems.append(d.place.error(
+                    "dimension `\(d.name)` lives in `\(d.table)`, which fact `\(fact.name)` cannot reach through joins",
+                    hint: "add a join from `\(fact.name)` (or a table it joins) to `\(d.table)`"))
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+    }
+}
+
+/// The many-to-one joins between tables, for finding how a fact reaches a dimension.
+public struct JoinGraph: Sendable {
+    /// The model whose joins are followed.
+    public let model: SemanticModel
+
+    /// Creates the graph.
+    public init(model: SemanticModel) { self.model = model }
+
+    /// The joins to follow from `from` to reach `to`, shortest first; [] when they are the
+    /// same table, nil when unreachable. Breadth-first, in declaration order, so the path is
+    /// deterministic.
+    public func path(from: String, to: String) -> [(from: String, join: JoinDef)]? {
+        if from == to { return [] }
+        var queue: [(String, [(from: String, join: JoinDef)])] = [(from, [])]
+        var seen: Set<String> = [from]
+        while !queue.isEmpty {
+            let (name, path) = queue.removeFirst()
+            guard let t = model.table(name) else { continue }
+            for j in t.joins where !seen.contains(j.table) {
+                let next = path + [(from: name, join: j)]
+                if j.table == to { return next }
+                seen.insert(j.table)
+                queue.append((j.table, next))
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,47 @@
+import AlmanacCore
+
+/// The declared vocabulary of the warehouse: its tables, measures, dimensions, hierarchies
+/// and time grains. Queries and reports name these, never raw SQL.
+public struct SemanticModel: Sendable {
+    /// Model name.
+    public var name: String
+    /// Label for people (used in report footers: the organisation's data).
+    public var label: String
+    /// The file it was read from.
+    public var file: String
+    /// Warehouse tables, in load order (dimensions before the facts that reference them).
+    public var tables: [TableDef]
+    /// Measures.
+    public var measures: [MeasureDef]
+    /// Dimensions.
+    public var dimensions: [DimensionDef]
+    /// Hierarchies over dimensions.
+    public var hierarchies: [HierarchyDef]
+    /// The time dimension.
+    public var time: TimeDimensionDef
+
+    /// The table named `name`.
+    public func table(_ name: String) -> TableDef? { tables.first { $0.name == name } }
+    /// The measure named `name`.
+    public func measure(_ name: String) -> MeasureDef? { measures.first { $0.name == name } }
+    /// The dimension named `name`.
+    public func dimension(_ name: String) -> DimensionDef? { dimensions.first { $0.name == name } }
+
+    /// Names a query may group or filter by: dimensions and time grains.
+    public var groupableNames: [String] { dimensions.map(\.name) + time.grains.map(\.rawValue) }
+
+    /// Tables in an order where every table comes after the tables it joins to, so that a
+    /// load can check keys against what is already loaded.
+    public var loadOrder: [TableDef] {
+        var done: [String] = []
+        var result: [TableDef] = []
+        func visit(_ t: TableDef) {
+            guard !done.contains(t.name) else { return }
+            done.append(t.name)
+            for j in t.joins { if let other = table(j.table) { visit(other) } }
+            result.append(t)
+        }
+        for t in tables { visit(t) }
+        return result
+    }
+}

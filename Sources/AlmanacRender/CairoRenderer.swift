@@ -1,0 +1,143 @@
+import AlmanacCharts
+import CCairo
+import CPangoCairo
+import Foundation
+
+/// Draws scenes with Cairo: onto any context (a region of a PDF page), or into
+/// stand-alone PDF, SVG and PNG files.
+public enum CairoRenderer {
+    /// Draws `scene` with its top-left corner at (x, y) of `cr`.
+    public static func draw(_ scene: Scene, on cr: OpaquePointer, x: Double = 0, y: Double = 0) {
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        for mark in scene.marks {
+            switch mark {
+            case .rect(let x, let y, let w, let h, let fill):
+                cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)
+                cairo_rectangle(cr, x, y, w, h)
+                cairo_fill(cr)
+            case .line(let points, let stroke, let width, let dash):
+                guard let first = points.first else { continue }
+                cairo_set_source_rgba(cr, stroke.r, stroke.g, stroke.b, stroke.a)
+                cairo_set_line_width(cr, width)
+                dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32(dash.count), 0) }
+                cairo_move_to(cr, first.x, first.y)
+                for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
+                cairo_stroke(cr)
+                cairo_set_dash(cr, nil, 0, 0)
+            case .circle(let x, let y, let r, let fill):
+                cairo_new_sub_path(cr)
+                cairo_arc(cr, x, y, r, 0, 2 * Double.pi)
+                cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)
+                cairo_fill_preserve(cr)
+                cairo_set_source_rgb(cr, 1, 1, 1)
+                cairo_set_line_width(cr, 0.8)
+                cairo_stroke(cr)
+            case .text(let x, let y, let text, let style, let anchor, _):
+                let l = PangoText.layout(cr, text, style)
+                let size = PangoText.size(l)
+                let left: Double
+                switch anchor {
+                case .start: left = x
+                case .middle: left = x - size.width / 2
+                case .end: left = x - size.width
+                }
+                cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
+                cairo_move_to(cr, left, y)
+                pango_cairo_show_layout(cr, l)
+                g_object_unref(UnsafeMutableRawPointer(l))
+            }
+        }
+        cairo_restore(cr)
+    }
+
+    /// Writes `scene` as a one-page PDF with the scene's title as document title.
+    public static func writePDF(_ scene: Scene, to path: String) throws {
+        try AtomicFile.write(path) { tmp in
+            let surface = cairo_pdf_surface_create(tmp, scene.width, scene.height)!
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, scene.title)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Almanac")
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z")
+            let cr = cairo_create(surface)!
+            draw(scene, on: cr)
+            cairo_show_page(cr)
+            cairo_destroy(cr)
+            cairo_surface_finish(surface)
+            let status = cairo_surface_status(surface)
+            cairo_surface_destroy(surface)
+            guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
+        }
+    }
+
+    /// Writes `scene` as a PNG at `scale` pixels per point, on white.
+    public static func writePNG(_ scene: Scene, to path: String, scale: Double = 2) throws {
+        try AtomicFile.write(path) { tmp in
+            let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((scene.width * scale).rounded(.up)), Int32((scene.height * scale).rounded(.up)))!
+            let cr = cairo_create(surface)!
+            cairo_scale(cr, scale, scale)
+            cairo_set_source_rgb(cr, 1, 1, 1)
+            cairo_paint(cr)
+            draw(scene, on: cr)
+            cairo_destroy(cr)
+            let status = cairo_surface_write_to_png(surface, tmp)
+            cairo_surface_destroy(surface)
+            guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
+        }
+    }
+
+    /// The scene as SVG text, with a `<title>` and `<desc>` for assistive technology and
+    /// every id prefixed with `idPrefix` so several SVGs can sit inline in one page.
+    public static func svg(_ scene: Scene, idPrefix: String) throws -> String {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-\(UUID().uuidString).svg").path
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let surface = cairo_svg_surface_create(tmp, scene.width, scene.height)!
+        cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
+        let cr = cairo_create(surface)!
+        draw(scene, on: cr)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        cairo_surface_destroy(surface)
+        guard status == CAIRO_STATUS_SUCCESS, let raw = FileManager.default.contents(atPath: tmp).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw RenderError.cairo("could not write SVG")
+        }
+        return SVGAccessibility.annotate(raw, title: scene.title, description: scene.description, idPrefix: idPrefix)
+    }
+
+    /// Writes the scene as a stand-alone SVG file.
+    public static func writeSVG(_ scene: Scene, to path: String, idPrefix: String = "c") throws {
+        let text = try svg(scene, idPrefix: idPrefix)
+        try AtomicFile.write(path) { tmp in try text.write(toFile: tmp, atomically: false, encoding: .utf8) }
+    }
+}
+
+/// A rendering failure.
+public enum RenderError: Error, CustomStringConvertible {
+    /// Cairo reported a status other than success.
+    case cairo(String)
+    public var description: String {
+        switch self {
+        case .cairo(let s): return "drawing failed: \(s)"
+        }
+    }
+}
+
+/// Writes a file through a temporary name in the same folder and renames it into place,
+/// so a failure never leaves a half-written file behind.
+public enum AtomicFile {
+    /// Calls `body` with a temporary path, then moves it to `path`.
+    public static func write(_ path: String, _ body: (String) throws -> Void) throws {
+        let tmp = path + ".part"
+        do {
+            try body(tmp)
+            let fm = FileManager.default
+            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+            try fm.moveItem(atPath: tmp, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+    }
+}

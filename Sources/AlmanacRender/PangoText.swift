@@ -1,0 +1,98 @@
+import AlmanacCharts
+import CCairo
+import CPangoCairo
+import Foundation
+
+/// Text set with Pango on a Cairo context: the single place fonts are chosen and measured.
+enum PangoText {
+    static let scale = 1024.0  // PANGO_SCALE
+
+    /// A Pango font description string for a style.
+    static func fontDescription(_ style: TextStyle) -> OpaquePointer {
+        let desc = pango_font_description_new()!
+        pango_font_description_set_family(desc, style.family)
+        pango_font_description_set_weight(desc, style.weight == .bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+        // Absolute size: one point of type is one unit of the surface (PDF points), whatever the DPI.
+        pango_font_description_set_absolute_size(desc, style.size * scale)
+        return desc
+    }
+
+    /// A layout of `text` in `style` on `cr`, wrapped at `width` when given. Caller unrefs.
+    static func layout(_ cr: OpaquePointer, _ text: String, _ style: TextStyle, width: Double? = nil) -> OpaquePointer {
+        let layout = pango_cairo_create_layout(cr)!
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        let context = pango_layout_get_context(layout)
+        pango_cairo_context_set_font_options(context, options)
+        cairo_font_options_destroy(options)
+        pango_layout_context_changed(layout)
+        let desc = fontDescription(style)
+        pango_layout_set_font_description(layout, desc)
+        pango_font_description_free(desc)
+        pango_layout_set_text(layout, text, -1)
+        if let width {
+            pango_layout_set_width(layout, Int32(width * scale))
+            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        }
+        return layout
+    }
+
+    /// Logical size of a layout in surface units.
+    static func size(_ layout: OpaquePointer) -> (width: Double, height: Double) {
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return (Double(w) / scale, Double(h) / scale)
+    }
+
+    /// Draws `text` with its top-left at (x, y); returns its size.
+    @discardableResult
+    static func draw(_ cr: OpaquePointer, _ text: String, _ style: TextStyle, x: Double, y: Double, width: Double? = nil) -> (width: Double, height: Double) {
+        let l = layout(cr, text, style, width: width)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, l)
+        return size(l)
+    }
+}
+
+/// Measures text with Pango exactly as the Cairo renderer will draw it.
+public final class PangoTextMeasurer: TextMeasuring, @unchecked Sendable {
+    private let lock = NSLock()
+    private let surface: OpaquePointer
+    private let cr: OpaquePointer
+    private var cache: [String: (Double, Double)] = [:]
+
+    /// Creates a measurer on a scratch surface.
+    public init() {
+        surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)
+        cr = cairo_create(surface)
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    public func size(of text: String, style: TextStyle) -> (width: Double, height: Double) {
+        let key = "\(style.family)|\(style.size)|\(style.weight.rawValue)|\(text)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = cache[key] { return hit }
+        let l = PangoText.layout(cr, text, style)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        let s = PangoText.size(l)
+        cache[key] = s
+        return s
+    }
+
+    /// Height of `text` wrapped at `width`.
+    public func wrappedHeight(of text: String, style: TextStyle, width: Double) -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        let l = PangoText.layout(cr, text, style, width: width)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        return PangoText.size(l).height
+    }
+}

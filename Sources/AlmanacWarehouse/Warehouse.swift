@@ -1,0 +1,190 @@
+import AlmanacCore
+import AlmanacModel
+import AlmanacQuery
+import Foundation
+import GRDB
+
+/// The embedded SQLite warehouse: a star schema declared by the semantic model, plus a
+/// ledger of the files loaded into it.
+public final class Warehouse: Sendable {
+    /// Where the database file is, as the user named it.
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the warehouse at `path`, creating its folder too.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = false
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Warehouse.migrator.migrate(queue)
+        } catch let e as DatabaseError {
+            throw Diagnostic(file: path, message: "cannot open the warehouse: \(e.message ?? "\(e)")",
+                             hint: "check the path is a writable folder, or pass --warehouse PATH")
+        }
+    }
+
+    /// Opens an existing warehouse; a clear error when nothing has been loaded yet.
+    public static func openExisting(path: String) throws -> Warehouse {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Diagnostic(file: path, message: "no warehouse here yet", hint: "run `almanac load` first")
+        }
+        return try Warehouse(path: path)
+    }
+
+    /// The warehouse's own bookkeeping tables.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: load ledger") { db in
+            try db.create(table: "_almanac_loads") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("table_name", .text).notNull()
+                t.column("file_name", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("rows", .integer).notNull()
+                t.column("loaded_at", .text).notNull()
+            }
+            try db.create(index: "_almanac_loads_sha", on: "_almanac_loads", columns: ["table_name", "sha256"])
+        }
+        return m
+    }
+
+    /// A record of one file loaded.
+    public struct LoadRecord: Sendable, Equatable {
+        /// Table loaded.
+        public var table: String
+        /// File name (no folder).
+        public var file: String
+        /// SHA-256 of its bytes.
+        public var sha256: String
+        /// Rows loaded.
+        public var rows: Int
+        /// When, ISO 8601 UTC.
+        public var loadedAt: String
+    }
+
+    /// Every load so far, oldest first.
+    public func loads() throws -> [LoadRecord] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT table_name, file_name, sha256, rows, loaded_at FROM _almanac_loads ORDER BY id").map {
+                LoadRecord(table: $0[0], file: $0[1], sha256: $0[2], rows: $0[3], loadedAt: $0[4])
+            }
+        }
+    }
+
+    /// Row counts of the model's tables (0 for a table not yet created).
+    public func rowCounts(model: SemanticModel) throws -> [(table: String, rows: Int)] {
+        try queue.read { db in
+            try model.tables.map { t in
+                let exists = try db.tableExists(t.name)
+                return (t.name, exists ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.name.quotedDatabaseIdentifier)") ?? 0 : 0)
+            }
+        }
+    }
+
+    /// Checks that the database's tables have the columns the model declares; every
+    /// mismatch is reported at the model line that declares the column.
+    public func verify(model: SemanticModel) throws {
+        var problems: [Diagnostic] = []
+        try queue.read { db in
+            for t in model.tables {
+                guard try db.tableExists(t.name) else {
+                    problems.append(t.place.error("table `\(t.name)` is not in the warehouse \(path)",
+                                                  hint: "run `almanac load` to create and load it"))
+                    continue
+                }
+                let actual = try db.columns(in: t.name).map(\.name)
+                for c in t.columns where !actual.contains(c.name) {
+                    problems.append(c.place.error(
+                        "column `\(c.name)` of `\(t.name)` is not in the warehouse", field: c.name,
+                        hint: Suggest.nearest(to: c.name, in: actual).map { "the warehouse has `\($0)`; did you mean it?" }
+                            ?? "reload the table with `almanac load --replace`"))
+                }
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+    }
+
+    /// Runs a compiled query and returns its result as typed columns, streamed from a
+    /// row cursor (no per-row decoding into records).
+    public func run(_ query: CompiledQuery) throws -> DataTable {
+        let arguments = StatementArguments(query.parameters.map(\.databaseValue))
+        return try queue.read { db in
+            var text: [[String?]] = Array(repeating: [], count: query.columns.count)
+            var integers: [[Int64?]] = Array(repeating: [], count: query.columns.count)
+            var reals: [[Double?]] = Array(repeating: [], count: query.columns.count)
+            var isReal = Array(repeating: false, count: query.columns.count)
+            let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: arguments)
+            while let row = try cursor.next() {
+                for i in 0..<query.columns.count {
+                    let value: DatabaseValue = row[i]
+                    if query.columns[i].role == .dimension {
+                        switch value.storage {
+                        case .null: text[i].append(nil)
+                        case .string(let s): text[i].append(s)
+                        case .int64(let v): text[i].append(String(v))
+                        case .double(let v): text[i].append(String(v))
+                        case .blob: text[i].append(nil)
+                        }
+                    } else {
+                        switch value.storage {
+                        case .int64(let v):
+                            integers[i].append(v)
+                            reals[i].append(Double(v))
+                        case .double(let v):
+                            isReal[i] = true
+                            integers[i].append(nil)
+                            reals[i].append(v)
+                        default:
+                            integers[i].append(nil)
+                            reals[i].append(nil)
+                        }
+                    }
+                }
+            }
+            let columns = query.columns.enumerated().map { i, spec -> DataColumn in
+                let values: ColumnValues = spec.role == .dimension ? .text(text[i]) : isReal[i] ? .real(reals[i]) : .integer(integers[i])
+                return DataColumn(name: spec.name, label: spec.label, role: spec.role, format: spec.format, unit: spec.unit,
+                                  timeGrain: spec.timeGrain, values: values)
+            }
+            return DataTable(columns: columns)
+        }
+    }
+
+    /// Runs raw SQL for tests and benchmarks that check Almanac against hand-written SQL.
+    public func rawRows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[DatabaseValue]] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+                (0..<row.count).map { row[$0] }
+            }
+        }
+    }
+
+    /// The earliest and latest date in the fact's time column, or nil when empty.
+    public func dateRange(model: SemanticModel) throws -> (first: Day, last: Day)? {
+        try queue.read { db in
+            guard try db.tableExists(model.time.table) else { return nil }
+            let c = model.time.column.quotedDatabaseIdentifier, t = model.time.table.quotedDatabaseIdentifier
+            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(\(c)), MAX(\(c)) FROM \(t)"),
+                let a: String = row[0], let b: String = row[1], let first = Day(iso: a), let last = Day(iso: b)
+            else { return nil }
+            return (first, last)
+        }
+    }
+}
+
+extension SQLValue {
+    /// The value as GRDB binds it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .text(let s): return s.databaseValue
+        case .integer(let i): return i.databaseValue
+        case .real(let d): return d.databaseValue
+        }
+    }
+}
