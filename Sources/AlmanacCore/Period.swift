@@ -92,3 +92,24 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { key }
 }
+
+/// A half-open span of days, [start, end): what a query's date condition is built from.
+public struct DateSpan: Hashable, Sendable, CustomStringConvertible {
+    /// First day in the span.
+    public var start: Day
+    /// First day after the span.
+    public var end: Day
+
+    /// Creates a span.
+    public init(start: Day, end: Day) {
+        self.start = start
+        self.end = end
+    }
+
+    public var description: String { "[\(start), \(end))" }
+}
+
+extension Period {
+    /// The days of the period.
+    public var span: DateSpan { DateSpan(start: start, end: end) }
+}

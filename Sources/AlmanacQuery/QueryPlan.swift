@@ -84,8 +84,8 @@ public struct QueryPlan: Equatable, Sendable {
     public var measures: [PlannedMeasure]
     /// The fact's date column, for the period.
     public var dateColumn: String
-    /// The period, or nil for all time.
-    public var period: Period?
+    /// The days included, or nil for all time.
+    public var span: DateSpan?
     /// The user's filter, resolved.
     public var filter: PlannedFilter?
     /// Row limit.

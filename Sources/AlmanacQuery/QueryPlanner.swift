@@ -56,10 +56,10 @@ public struct QueryPlanner: Sendable {
         }
         var summary = request.measures.joined(separator: ", ")
         if !request.by.isEmpty { summary += " by " + request.by.joined(separator: ", ") }
-        if let p = request.period { summary += " for " + p.key }
+        if let s = request.span { summary += " for \(s)" } else if let p = request.period { summary += " for " + p.key }
         return QueryPlan(
             fact: factName, factAlias: "t0", joins: builder.joins, groups: groups, measures: measures,
-            dateColumn: model.time.column, period: request.period, filter: filter, limit: request.limit,
+            dateColumn: model.time.column, span: request.span ?? request.period?.span, filter: filter, limit: request.limit,
             summary: summary)
     }
 

@@ -11,16 +11,19 @@ public struct QueryRequest: Sendable {
     public var filter: String?
     /// Where the filter came from, for errors (`--where`, `reports/x.yaml:12`).
     public var filterSource: String
-    /// The span of days to include, or nil for all time.
+    /// The period to include, or nil for all time.
     public var period: Period?
+    /// Days to include when they are not one period (the last 13 months); wins over `period`.
+    public var span: DateSpan?
     /// Keep only the first `limit` rows, after ordering.
     public var limit: Int?
 
     /// Creates a request.
     public init(
         measures: [String], by: [String] = [], filter: String? = nil, filterSource: String = "--where",
-        period: Period? = nil, limit: Int? = nil
+        period: Period? = nil, span: DateSpan? = nil, limit: Int? = nil
     ) {
+        self.span = span
         self.measures = measures
         self.by = by
         self.filter = filter

@@ -78,10 +78,10 @@ public struct SQLCompiler: Sendable {
         }
 
         var conditions: [String] = []
-        if let p = plan.period {
+        if let p = plan.span {
             let date = column(plan.factAlias, plan.dateColumn)
             conditions.append("\(date) >= \(bind(.text(p.start.description))) AND \(date) < \(bind(.text(p.end.description)))")
-            steps.append("keep \(plan.dateColumn) in period \(p.key) [\(p.start), \(p.end))")
+            steps.append("keep \(plan.dateColumn) in \(p)")
         }
         if let f = plan.filter {
             conditions.append("(" + filterSQL(f, expression: expression, bind: bind) + ")")

@@ -1,0 +1,179 @@
+import AlmanacCharts
+import CCairo
+import CPangoCairo
+import Foundation
+
+/// A multi-page PDF written with Cairo: pages of either orientation, text set by Pango,
+/// scenes, links, bookmarks (outline), structure tags and fixed metadata, so the same
+/// content gives the same bytes.
+public final class PDFDocumentWriter {
+    /// A4 portrait in points.
+    public static let a4 = (width: 595.276, height: 841.89)
+
+    private let finalPath: String
+    private let tmpPath: String
+    private let surface: OpaquePointer
+    private let cr: OpaquePointer
+    private var openTags: [String] = []
+    private let language: String
+    /// Pages begun so far (the current page's number, 1-based).
+    public private(set) var pageNumber = 0
+    /// Size of the current page.
+    public private(set) var pageSize = PDFDocumentWriter.a4
+
+    /// Document metadata.
+    public struct Metadata: Sendable {
+        public var title: String, author: String, subject: String, keywords: String
+        /// ISO 8601 date-time recorded as creation and modification date.
+        public var date: String
+        /// BCP 47 language of the text (`en-GB`), recorded in the catalog for screen readers.
+        public var language: String
+        public init(title: String, author: String, subject: String, keywords: String = "", date: String, language: String = "en-GB") {
+            self.language = language
+            self.title = title
+            self.author = author
+            self.subject = subject
+            self.keywords = keywords
+            self.date = date
+        }
+    }
+
+    /// Starts a document at `path` (written to a temporary file until `finish`).
+    public init(path: String, metadata: Metadata) throws {
+        finalPath = path
+        tmpPath = path + ".part"
+        guard let s = cairo_pdf_surface_create(tmpPath, PDFDocumentWriter.a4.width, PDFDocumentWriter.a4.height),
+            cairo_surface_status(s) == CAIRO_STATUS_SUCCESS
+        else {
+            throw RenderError.cairo("cannot create \(path)")
+        }
+        surface = s
+        cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, metadata.author)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, metadata.subject)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, metadata.keywords)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Almanac")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.date)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.date)
+        cr = cairo_create(surface)
+        language = metadata.language
+    }
+
+    /// Starts a new page (the first call starts page 1).
+    public func beginPage(landscape: Bool = false) {
+        if pageNumber > 0 { cairo_show_page(cr) }
+        pageNumber += 1
+        pageSize = landscape ? (PDFDocumentWriter.a4.height, PDFDocumentWriter.a4.width) : PDFDocumentWriter.a4
+        cairo_pdf_surface_set_size(surface, pageSize.width, pageSize.height)
+    }
+
+    /// Opens a structure tag (`H1`, `P`, `Figure`, `Table`, `TR`, `TH`, `TD`…).
+    public func beginTag(_ name: String, attributes: String = "") {
+        cairo_tag_begin(cr, name, attributes)
+        openTags.append(name)
+    }
+
+    /// Closes the innermost structure tag.
+    public func endTag() {
+        guard let name = openTags.popLast() else { return }
+        cairo_tag_end(cr, name)
+    }
+
+    /// Draws text wrapped to `width` with its top-left at (x, y); returns its height.
+    /// `tag` wraps it in a structure element (nil when the caller tags it).
+    @discardableResult
+    public func text(_ s: String, style: TextStyle, x: Double, y: Double, width: Double? = nil, align: TextAnchor = .start, tag: String? = "P") -> Double {
+        if let tag { beginTag(tag) }
+        defer { if tag != nil { endTag() } }
+        let l = PangoText.layout(cr, s, style, width: width)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        let size = PangoText.size(l)
+        var left = x
+        if let width, align != .start {
+            left = align == .middle ? x + (width - size.width) / 2 : x + width - size.width
+            pango_layout_set_width(l, -1)
+        }
+        cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
+        cairo_move_to(cr, left, y)
+        pango_cairo_show_layout(cr, l)
+        return size.height
+    }
+
+    /// Height text would take wrapped at `width`.
+    public func measure(_ s: String, style: TextStyle, width: Double?) -> (width: Double, height: Double) {
+        let l = PangoText.layout(cr, s, style, width: width)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        return PangoText.size(l)
+    }
+
+    /// Draws a chart scene at (x, y) as a tagged figure.
+    public func scene(_ scene: Scene, x: Double, y: Double) {
+        beginTag("Figure")
+        CairoRenderer.draw(scene, on: cr, x: x, y: y)
+        endTag()
+    }
+
+    /// A filled rectangle (decoration, not tagged content).
+    public func rect(x: Double, y: Double, width: Double, height: Double, fill: RGBA) {
+        cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_fill(cr)
+    }
+
+    /// A straight line.
+    public func line(from a: Point, to b: Point, color: RGBA, width: Double) {
+        cairo_set_source_rgba(cr, color.r, color.g, color.b, color.a)
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, a.x, a.y)
+        cairo_line_to(cr, b.x, b.y)
+        cairo_stroke(cr)
+    }
+
+    /// Makes the rectangle a link to a page (and a position on it).
+    public func link(x: Double, y: Double, width: Double, height: Double, page: Int, top: Double = 0) {
+        let attributes = "rect=[\(f(x)) \(f(y)) \(f(width)) \(f(height))] page=\(page) pos=[0 \(f(top))]"
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes)
+        cairo_tag_end(cr, CAIRO_TAG_LINK)
+    }
+
+    /// Adds a bookmark to `page` under `parent` (0 for the top level); returns its id.
+    @discardableResult
+    public func bookmark(_ title: String, page: Int, top: Double = 0, parent: Int32 = 0, open: Bool = true) -> Int32 {
+        cairo_pdf_surface_add_outline(surface, parent, title, "page=\(page) pos=[0 \(f(top))]",
+                                      open ? CAIRO_PDF_OUTLINE_FLAG_OPEN : cairo_pdf_outline_flags_t(0))
+    }
+
+    /// Finishes the document and moves it into place.
+    public func finish() throws {
+        while !openTags.isEmpty { endTag() }
+        cairo_show_page(cr)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        cairo_surface_destroy(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            try? FileManager.default.removeItem(atPath: tmpPath)
+            throw RenderError.cairo(String(cString: cairo_status_to_string(status)))
+        }
+        do {
+            try PDFCatalogUpdate.markTagged(path: tmpPath, language: language)
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmpPath)
+            throw RenderError.cairo("could not mark the PDF as tagged: \(error)")
+        }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: finalPath) { try fm.removeItem(atPath: finalPath) }
+        try fm.moveItem(atPath: tmpPath, toPath: finalPath)
+    }
+
+    /// Abandons the document, leaving nothing behind.
+    public func abandon() {
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+        try? FileManager.default.removeItem(atPath: tmpPath)
+    }
+
+    private func f(_ v: Double) -> String { String(format: "%.2f", v) }
+}

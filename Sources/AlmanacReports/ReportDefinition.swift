@@ -1,0 +1,81 @@
+import AlmanacCharts
+import AlmanacCore
+import AlmanacModel
+import Foundation
+
+/// Which days a section covers, relative to the report's period.
+public enum SectionWindow: Sendable, Equatable {
+    /// The report period itself.
+    case current
+    /// The last `n` periods of the report's grain, ending with the report period.
+    case trailing(Int)
+    /// The financial year to date: from 1 April up to the end of the period.
+    case financialYearToDate
+
+    /// Parses `current`, `last 13 months` / `trailing 13`, or `financial_year_to_date`.
+    static func parse(_ text: String, at r: YAMLReader) throws -> SectionWindow {
+        let t = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if t == "current" { return .current }
+        if t == "financial_year_to_date" || t == "fytd" { return .financialYearToDate }
+        let words = t.split(separator: " ")
+        if words.count >= 2, ["last", "trailing"].contains(words[0]), let n = Int(words[1]), n >= 1, n <= 120 {
+            return .trailing(n)
+        }
+        throw r.error("cannot read window `\(text)`", field: "window",
+                      hint: "use `current`, `last 13 months` or `financial_year_to_date`")
+    }
+}
+
+/// One section of a report: a chart, a table or text, in the model's names.
+public struct SectionDefinition: Sendable {
+    /// What the section shows.
+    public enum Kind: Sendable, Equatable {
+        /// A chart of one measure.
+        case chart(ChartKind)
+        /// A table of one or more measures.
+        case table
+        /// Text only.
+        case text
+    }
+
+    /// Id, used in file names and anchors.
+    public var id: String
+    /// Kind.
+    public var kind: Kind
+    /// Title.
+    public var title: String
+    /// Text shown before the content.
+    public var intro: String?
+    /// Measures (charts use the first).
+    public var measures: [String]
+    /// Dimension to break down by (series for lines, categories for bars, rows for tables).
+    public var by: String?
+    /// Time grain along the x axis of a line chart.
+    public var over: TimeGrain?
+    /// Days covered.
+    public var window: SectionWindow
+    /// A filter in the filter language.
+    public var filter: String?
+    /// Where it was declared.
+    public var place: SourcePlace
+}
+
+/// A report declared in `reports/*.yaml`: what it is, for whom, and its sections.
+public struct ReportDefinition: Sendable {
+    /// Name (the file name without `.yaml`).
+    public var name: String
+    /// Title.
+    public var title: String
+    /// What it is for.
+    public var description: String
+    /// Who reads it.
+    public var audience: String
+    /// Protective marking printed on every page (`OFFICIAL`).
+    public var marking: String
+    /// Grain of the period parameter.
+    public var periodGrain: TimeGrain
+    /// Sections, in order.
+    public var sections: [SectionDefinition]
+    /// The file.
+    public var file: String
+}

@@ -1,0 +1,130 @@
+import AlmanacCharts
+import AlmanacCore
+import AlmanacModel
+import AlmanacQuery
+import Foundation
+
+/// Reads report definitions and checks every name in them against the model.
+public enum ReportLoader {
+    /// Loads `reports/NAME.yaml` under `directory`.
+    public static func load(name: String, directory: String, model: SemanticModel) throws -> ReportDefinition {
+        let path = (directory as NSString).appendingPathComponent(name + ".yaml")
+        guard FileManager.default.fileExists(atPath: path) else {
+            let available = available(in: directory)
+            throw Diagnostic(file: path, message: "no report called `\(name)`",
+                             hint: available.isEmpty ? "add \(name).yaml to \(directory)" : Suggest.hint(for: name, in: available, noun: "report"))
+        }
+        return try parse(YAMLReader.load(path: path), name: name, model: model)
+    }
+
+    /// Names of the reports in a folder.
+    public static func available(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// Parses and validates a definition.
+    public static func parse(_ r: YAMLReader, name: String, model: SemanticModel) throws -> ReportDefinition {
+        try r.checkKeys(["name", "title", "description", "audience", "marking", "period", "sections"], in: "a report")
+        let grainNode = r.optional("period")
+        var grain = TimeGrain.month
+        if let g = grainNode {
+            let text = try g.string("period")
+            guard let parsed = TimeGrain(rawValue: text) else {
+                throw g.error("unknown period grain `\(text)`", field: "period",
+                              hint: Suggest.hint(for: text, in: TimeGrain.allCases.map(\.rawValue), noun: "grain"))
+            }
+            grain = parsed
+        }
+        var problems: [Diagnostic] = []
+        var sections: [SectionDefinition] = []
+        for (i, s) in try r.required("sections", in: "a report").items("sections").enumerated() {
+            do {
+                sections.append(try readSection(s, index: i, model: model))
+            } catch let d as Diagnostic {
+                problems.append(d)
+            } catch let list as DiagnosticList {
+                problems += list.diagnostics
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        return ReportDefinition(
+            name: try r.optional("name")?.string("name") ?? name,
+            title: try r.required("title", in: "a report").string("title"),
+            description: try r.optional("description")?.string("description") ?? "",
+            audience: try r.optional("audience")?.string("audience") ?? "",
+            marking: try r.optional("marking")?.string("marking") ?? "OFFICIAL",
+            periodGrain: grain, sections: sections, file: r.file)
+    }
+
+    static let sectionKinds = ["chart", "table", "text"]
+
+    static func readSection(_ s: YAMLReader, index: Int, model: SemanticModel) throws -> SectionDefinition {
+        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where"], in: "a section")
+        let typeNode = try s.required("type", in: "section \(index + 1)")
+        let type = try typeNode.string("type")
+        let title = try s.required("title", in: "section \(index + 1)").string("title")
+        var kind: SectionDefinition.Kind
+        switch type {
+        case "chart":
+            let chartNode = try s.required("chart", in: "chart section `\(title)`")
+            let chartText = try chartNode.string("chart")
+            guard let ck = ChartKind(rawValue: chartText) else {
+                throw chartNode.error("unknown chart type `\(chartText)`", field: "chart",
+                                      hint: Suggest.hint(for: chartText, in: ["line", "bar"], noun: "chart type"))
+            }
+            kind = .chart(ck)
+        case "table": kind = .table
+        case "text": kind = .text
+        default:
+            throw typeNode.error("unknown section type `\(type)`", field: "type",
+                                 hint: Suggest.hint(for: type, in: sectionKinds, noun: "section type"))
+        }
+        var measures: [String] = []
+        var measuresNode: YAMLReader?
+        if let m = s.optional("measure") {
+            measures = [try m.string("measure")]
+            measuresNode = m
+        } else if let m = s.optional("measures") {
+            measures = try m.names("measures")
+            measuresNode = m
+        }
+        if kind != .text && measures.isEmpty {
+            throw s.error("section `\(title)` names no measure", hint: "add `measure:` (or `measures:` for a table)")
+        }
+        for m in measures where model.measure(m) == nil {
+            throw (measuresNode ?? s).error("unknown measure `\(m)` in section `\(title)`", field: "measure",
+                                            hint: Suggest.hint(for: m, in: model.measures.map(\.name), noun: "measure"))
+        }
+        let byNode = s.optional("by")
+        let by = try byNode?.string("by")
+        if let by, model.dimension(by) == nil && TimeGrain(rawValue: by) == nil {
+            throw byNode!.error("unknown dimension `\(by)` in section `\(title)`", field: "by",
+                                hint: Suggest.hint(for: by, in: model.groupableNames, noun: "dimension"))
+        }
+        var over: TimeGrain?
+        if let o = s.optional("over") {
+            let text = try o.string("over")
+            guard let g = TimeGrain(rawValue: text), model.time.grains.contains(g) else {
+                throw o.error("unknown time grain `\(text)`", field: "over",
+                              hint: Suggest.hint(for: text, in: model.time.grains.map(\.rawValue), noun: "grain"))
+            }
+            over = g
+        }
+        if kind == .chart(.line) && over == nil {
+            throw s.error("line chart `\(title)` needs `over:` (a time grain such as month)")
+        }
+        let window = try s.optional("window").map { try SectionWindow.parse($0.string("window"), at: $0) } ?? .current
+        let filter = try s.optional("where")?.string("where")
+        if let filter, let w = s.optional("where") {
+            // Check the filter now, so a typo is reported at the report's line, not at run time.
+            _ = try QueryPlanner(model: model).plan(QueryRequest(
+                measures: [measures.first ?? model.measures[0].name], filter: filter,
+                filterSource: "\(w.file):\(w.line ?? 0)"))
+        }
+        let id = try s.optional("id")?.string("id") ?? String(format: "%02d", index + 1)
+        return SectionDefinition(
+            id: id, kind: kind, title: title, intro: try s.optional("intro")?.string("intro"), measures: measures, by: by,
+            over: over, window: window, filter: filter, place: SourcePlace(file: s.file, line: s.line, column: s.column))
+    }
+}

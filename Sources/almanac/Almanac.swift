@@ -1,0 +1,73 @@
+import AlmanacCore
+import AlmanacWarehouse
+import ArgumentParser
+import Foundation
+
+@main
+struct Almanac: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "almanac",
+        abstract: "Business intelligence and reporting for a county council.",
+        discussion: """
+            Almanac loads CSV extracts into an embedded SQLite warehouse, answers questions in the \
+            vocabulary of a declared semantic model (models/council.yaml), and publishes reports \
+            (reports/*.yaml) as PDF packs, accessible HTML and CSV.
+
+            A first run on the sample data:
+              almanac load
+              almanac query contacts,spend --by directorate,financial_year
+              almanac report monthly-performance --period 2025-10 --out out/
+            """,
+        subcommands: [Load.self, Query.self, Report.self, Sample.self, Check.self])
+}
+
+/// Options every command that touches the model or warehouse shares.
+struct ProjectOptions: ParsableArguments {
+    @Option(help: "The project folder holding models/, reports/, templates/ and sample-data/.")
+    var project: String = "."
+
+    @Option(help: "The semantic model file (default: PROJECT/models/council.yaml).")
+    var model: String?
+
+    @Option(help: "The warehouse database (default: $ALMANAC_WAREHOUSE or PROJECT/warehouse/almanac.sqlite).")
+    var warehouse: String?
+
+    func path(_ relative: String) -> String {
+        relative.hasPrefix("/") ? relative : (project as NSString).appendingPathComponent(relative)
+    }
+    var modelPath: String { model ?? path("models/council.yaml") }
+    var warehousePath: String {
+        warehouse ?? ProcessInfo.processInfo.environment["ALMANAC_WAREHOUSE"] ?? path("warehouse/almanac.sqlite")
+    }
+}
+
+/// Prints a diagnostic (or several) to standard error and exits non-zero.
+func fail(_ error: Error) -> ExitCode {
+    var stderr = StandardError()
+    switch error {
+    case let d as Diagnostic: print(d.description, to: &stderr)
+    case let l as DiagnosticList: print(l.description, to: &stderr)
+    case let f as LoadFailure:
+        for e in f.report.entries {
+            print("\(e.file): read \(e.read), rejected \(e.rejected)", to: &stderr)
+        }
+        print(f.description, to: &stderr)
+    default: print("error: \(error)", to: &stderr)
+    }
+    return ExitCode(1)
+}
+
+/// Runs `body`, turning Almanac's errors into messages and a non-zero exit.
+func guarded(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        throw fail(error)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+}

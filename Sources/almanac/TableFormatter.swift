@@ -1,0 +1,68 @@
+import AlmanacCore
+import Foundation
+
+/// Renders result tables for the terminal and for JSON.
+enum TableFormatter {
+    /// An aligned text table: labels as headers, numbers right-aligned with separators and £.
+    static func text(_ t: DataTable) -> String {
+        let headers = t.columns.map(\.label)
+        let cells = (0..<t.rowCount).map { r in t.columns.map { $0.display(at: r) } }
+        let widths = t.columns.indices.map { i in max(headers[i].count, cells.map { $0[i].count }.max() ?? 0) }
+        func line(_ values: [String]) -> String {
+            values.enumerated().map { i, v in
+                t.columns[i].role == .measure ? lpad(v, widths[i]) : pad(v, widths[i])
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = line(headers) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in cells { out += line(row) + "\n" }
+        out += "(\(t.rowCount) row\(t.rowCount == 1 ? "" : "s"))\n"
+        return out
+    }
+
+    /// A JSON array of objects keyed by column name, numbers as JSON numbers.
+    static func json(_ t: DataTable) -> String {
+        var rows: [String] = []
+        for r in 0..<t.rowCount {
+            let fields = t.columns.map { c -> String in
+                let value: String
+                if c.role == .measure {
+                    value = c.values.double(at: r).map { NumberFormat.trimmed($0, maxDecimals: 6) } ?? "null"
+                } else {
+                    value = c.values.text(at: r).map(jsonString) ?? "null"
+                }
+                return jsonString(c.name) + ": " + value
+            }
+            rows.append("  {" + fields.joined(separator: ", ") + "}")
+        }
+        return "[\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "]" : "\n]")
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+enum CSVFormatter {
+    static func csv(_ t: DataTable) -> String {
+        var w = CSVWriter(header: t.columns.map(\.name))
+        for r in 0..<t.rowCount {
+            w.writeRow(t.columns.map { c in
+                c.role == .measure ? (c.values.double(at: r).map { NumberFormat.trimmed($0, maxDecimals: 6) } ?? "") : (c.values.text(at: r) ?? "")
+            })
+        }
+        return w.text
+    }
+}
