@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "AlmanacModelTests", dependencies: ["AlmanacModel"]),
         .testTarget(
             name: "AlmanacQueryTests", dependencies: ["AlmanacQuery", "AlmanacModel"],
-            resources: [.copy("Golden")]),
+            exclude: ["Golden"]),
         .testTarget(
             name: "AlmanacWarehouseTests",
             dependencies: ["AlmanacWarehouse", "AlmanacSample", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -35,7 +35,7 @@ public enum ChartDescriber {
             guard let top = pairs.max(by: { $0.1 < $1.1 }), let bottom = pairs.min(by: { $0.1 < $1.1 }) else {
                 return "Bar chart of \(spec.measureLabel.lowercased()): no data."
             }
-            var s = "Bar chart of \(spec.measureLabel.lowercased()) for \(pairs.count) categories, largest first. "
+            var s = "Bar chart of \(spec.measureLabel.lowercased()) for \(pairs.count) \(pairs.count == 1 ? spec.categoryNoun : spec.categoryNoun + "s"), largest first. "
             s += "\(top.0) was highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1))."
             if let h = spec.highlight, let v = pairs.first(where: { $0.0 == h }) {
                 let rank = pairs.filter { $0.1 > v.1 }.count + 1

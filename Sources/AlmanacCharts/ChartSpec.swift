@@ -38,6 +38,8 @@ public struct ChartSpec: Equatable, Sendable {
     public var format: NumberFormat
     /// What the values measure, for descriptions ("contacts").
     public var measureLabel: String
+    /// What one category is, for descriptions ("district"); plural adds an "s".
+    public var categoryNoun: String
     /// A category to highlight (bars).
     public var highlight: String?
     /// Width and height in points.
@@ -47,7 +49,7 @@ public struct ChartSpec: Equatable, Sendable {
     /// Creates a spec.
     public init(
         kind: ChartKind, title: String, subtitle: String? = nil, categories: [String], series: [Series],
-        format: NumberFormat, measureLabel: String, highlight: String? = nil, width: Double = 480, height: Double = 300
+        format: NumberFormat, measureLabel: String, categoryNoun: String = "category", highlight: String? = nil, width: Double = 480, height: Double = 300
     ) {
         self.kind = kind
         self.title = title
@@ -56,6 +58,7 @@ public struct ChartSpec: Equatable, Sendable {
         self.series = series
         self.format = format
         self.measureLabel = measureLabel
+        self.categoryNoun = categoryNoun
         self.highlight = highlight
         self.width = width
         self.height = height

@@ -62,14 +62,15 @@ public enum NumberFormat: String, Sendable, Codable, CaseIterable {
         return (value < 0 && g.contains(where: { $0 != "0" && $0 != "." && $0 != "," }) ? "-" : "") + "£" + g
     }
 
-    /// `1.2m`, `12k`, `950`, `1.5bn`.
+    /// `1.2m`, `12k`, `12.5k`, `1,500`, `950`, `1.5bn`: thousands are abbreviated from 10,000 up,
+    /// so ticks such as 750 and 1,000 read alike.
     public static func compact(_ value: Double) -> String {
         let a = abs(value)
         let sign = value < 0 ? "-" : ""
         if a >= 1e9 { return sign + trimmed(a / 1e9, maxDecimals: 1) + "bn" }
         if a >= 1e6 { return sign + trimmed(a / 1e6, maxDecimals: 1) + "m" }
-        if a >= 1e4 { return sign + trimmed(a / 1e3, maxDecimals: 0) + "k" }
-        if a >= 1e3 { return sign + trimmed(a / 1e3, maxDecimals: 1) + "k" }
+        if a >= 1e4 { return sign + trimmed(a / 1e3, maxDecimals: 1) + "k" }
+        if a >= 1e3 { return sign + grouped(a, decimals: a == a.rounded() ? 0 : 1) }
         if a >= 1 || a == 0 { return sign + trimmed(a, maxDecimals: 1) }
         return sign + trimmed(a, maxDecimals: 3)
     }

@@ -52,7 +52,7 @@ public struct SQLCompiler: Sendable {
 
         var steps: [String] = ["scan fact \(plan.fact) (\(plan.factAlias))"]
         for j in plan.joins {
-            steps.append("join \(j.table) (\(j.alias)) on \(j.fromAlias).\(j.fromColumn) = \(j.key), many-to-one")
+            steps.append("join \(j.table) (\(j.alias)) on \(j.fromAlias).\(j.fromColumn) = \(j.alias).\(j.key), many-to-one")
         }
         var select: [String] = []
         var columns: [ResultColumnSpec] = []

@@ -46,7 +46,7 @@ enum ChartData {
             let spec = ChartSpec(
                 kind: .bar, title: s.title, subtitle: subtitle(measure, s, coverage), categories: categories,
                 series: [Series(name: measure.label, values: values)], format: measure.format, measureLabel: measure.label,
-                width: size.width, height: size.height)
+                categoryNoun: (s.by.flatMap { byColumn?.label ?? $0 } ?? "category").lowercased(), width: size.width, height: size.height)
             return (spec, result)
         }
     }

@@ -134,7 +134,7 @@ public struct PackRenderer {
                 pdf.scene(scene, x: margin, y: y)
                 y += scene.height + 10
                 y += pdf.text("Chart description: " + scene.description, style: style(muted, size: 9), x: margin, y: y, width: width) + 12
-                y += pdf.text("The data behind this chart is in the appendix of the HTML version and in the CSV file \(CSVExporter.fileName(index: index, section: section)).",
+                y += pdf.text("The data behind this chart is in a table in the HTML version and in the CSV file \(CSVExporter.fileName(index: index, section: section)).",
                               style: style(muted, size: 8.5), x: margin, y: y, width: width) + 10
             } else {
                 y = drawTable(section.table, on: pdf, y: y, width: width, totalPages: totalPages, caption: section.definition.title, bottomLimit: bottomLimit, top: top)

@@ -51,7 +51,7 @@ public struct ReportBuilder {
     public let chartSize: (width: Double, height: Double)
 
     /// Creates a builder.
-    public init(model: SemanticModel, warehouse: Warehouse, chartSize: (width: Double, height: Double) = (515, 330)) {
+    public init(model: SemanticModel, warehouse: Warehouse, chartSize: (width: Double, height: Double) = (495, 340)) {
         self.model = model
         self.warehouse = warehouse
         self.chartSize = chartSize

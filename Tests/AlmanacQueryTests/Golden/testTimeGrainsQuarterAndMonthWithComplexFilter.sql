@@ -1,0 +1,22 @@
+-- almanac query: contacts by quarter, month, channel for 2024-25
+-- step 1: scan fact activity (t0)
+-- step 2: join wards (t1) on t0.ward_code = t1.ward_code, many-to-one
+-- step 3: join districts (t2) on t1.district_code = t2.district_code, many-to-one
+-- step 4: keep activity_date in [2024-04-01, 2025-04-01)
+-- step 5: apply filter
+-- step 6: group by quarter, month, channel
+-- step 7: aggregate contacts = sum(contacts)
+SELECT
+  substr(t0."activity_date", 1, 4) || '-Q' || ((CAST(substr(t0."activity_date", 6, 2) AS INTEGER) + 2) / 3) AS "quarter",
+  substr(t0."activity_date", 1, 7) AS "month",
+  t0."channel" AS "channel",
+  COALESCE(SUM(t0."contacts"), 0) AS "contacts"
+FROM "activity" AS t0
+LEFT JOIN "wards" AS t1 ON t1."ward_code" = t0."ward_code"
+LEFT JOIN "districts" AS t2 ON t2."district_code" = t1."district_code"
+WHERE t0."activity_date" >= ? AND t0."activity_date" < ?
+  AND ((t2."district_name" IN (?, ?) AND NOT ((t0."channel" = ? OR t0."outcome" <> ?))))
+GROUP BY substr(t0."activity_date", 1, 4) || '-Q' || ((CAST(substr(t0."activity_date", 6, 2) AS INTEGER) + 2) / 3), substr(t0."activity_date", 1, 7), t0."channel"
+ORDER BY "quarter", "month", "channel"
+LIMIT ?
+-- parameters: '2024-04-01', '2025-04-01', 'Preston', 'Burnley', 'Web', 'Resolved', 10

@@ -1,0 +1,64 @@
+import AlmanacCore
+import AlmanacModel
+import AlmanacQuery
+import Foundation
+import XCTest
+
+/// Each test compiles one query shape and compares the SQL with `Golden/<test>.sql`.
+/// Re-record with `ALMANAC_RECORD=1 swift test --filter GoldenSQLTests` and review the diff.
+final class GoldenSQLTests: XCTestCase {
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let model = try! ModelLoader.load(path: here.appendingPathComponent("../../models/council.yaml").standardized.path)
+
+    func compile(_ r: QueryRequest) throws -> CompiledQuery {
+        SQLCompiler().compile(try QueryPlanner(model: Self.model).plan(r))
+    }
+
+    func assertGolden(_ q: CompiledQuery, name: String = #function, file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = q.sql + "-- parameters: " + q.parameters.map(\.description).joined(separator: ", ") + "\n"
+        let url = Self.here.appendingPathComponent("Golden/\(name.replacingOccurrences(of: "()", with: "")).sql")
+        if ProcessInfo.processInfo.environment["ALMANAC_RECORD"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            XCTFail("no golden file \(url.lastPathComponent); record with ALMANAC_RECORD=1", file: file, line: line)
+            return
+        }
+        XCTAssertEqual(text, expected, "SQL differs from \(url.lastPathComponent)", file: file, line: line)
+    }
+
+    func testMeasuresByDirectorateAndFinancialYearInADistrict() throws {
+        try assertGolden(compile(QueryRequest(
+            measures: ["contacts", "spend"], by: ["directorate", "financial_year"], filter: "district = 'Preston'")))
+    }
+
+    func testAllAggregationsForAMonth() throws {
+        try assertGolden(compile(QueryRequest(
+            measures: ["contacts", "records", "customers", "avg_handling_minutes", "min_spend", "max_spend"],
+            period: try Period(parsing: "2025-10"))))
+    }
+
+    func testWardToCountyHierarchyAndSortedAgeBands() throws {
+        try assertGolden(compile(QueryRequest(measures: ["customers"], by: ["county", "district", "ward", "age_band"])))
+    }
+
+    func testTimeGrainsQuarterAndMonthWithComplexFilter() throws {
+        try assertGolden(compile(QueryRequest(
+            measures: ["contacts"], by: ["quarter", "month", "channel"],
+            filter: "district in ('Preston', 'Burnley') and not (channel = 'Web' or outcome != 'Resolved')",
+            period: try Period(parsing: "FY2024-25"), limit: 10)))
+    }
+
+    func testUserValuesAreAlwaysParameters() throws {
+        let attack = "x'); DROP TABLE activity; --"
+        let q = try compile(QueryRequest(measures: ["contacts"], by: ["district"], filter: "district = '\(attack.replacingOccurrences(of: "'", with: "''"))'"))
+        XCTAssertFalse(q.sql.contains("DROP"))
+        XCTAssertFalse(q.sql.contains("'x"))
+        XCTAssertEqual(q.parameters, [.text(attack)])
+        // Names are checked against the model, so SQL cannot come in as a name either.
+        XCTAssertThrowsError(try compile(QueryRequest(measures: ["contacts"], by: ["district; DROP TABLE activity"])))
+        XCTAssertThrowsError(try compile(QueryRequest(measures: ["contacts) FROM activity; --"])))
+    }
+}
