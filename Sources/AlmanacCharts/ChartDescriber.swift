@@ -27,7 +27,7 @@ public enum ChartDescriber {
                 s += "\(se.name) \(direction) (from \(f.format(a)) to \(f.format(b))). "
             }
             let gaps = spec.series.reduce(0) { $0 + $1.values.filter { $0 == nil }.count }
-            if gaps > 0 { s += "\(gaps) missing value\(gaps == 1 ? " is" : "s are") shown as gaps. " }
+            if gaps > 0 { s += gaps == 1 ? "1 missing value is shown as a gap. " : "\(gaps) missing values are shown as gaps. " }
             return s.trimmingCharacters(in: .whitespaces)
         case .bar:
             guard let series = spec.series.first else { return spec.title }

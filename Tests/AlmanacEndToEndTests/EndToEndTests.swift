@@ -1,0 +1,173 @@
+import Foundation
+import XCTest
+
+/// Runs the built `almanac` binary the way a user does, on the committed sample data.
+/// Needs `swift build` first (scripts/test does it) and poppler-utils and qpdf (scripts/setup).
+final class EndToEndTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    var binary: String {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("almanac").path
+        if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
+        return Self.root.appendingPathComponent(".build/debug/almanac").path
+    }
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    @discardableResult
+    func run(_ executable: String, _ args: [String], environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        p.currentDirectoryURL = Self.root
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    func almanac(_ args: String...) throws -> Result {
+        try run(binary, args + (["load", "query", "report", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
+    }
+
+    func tool(_ name: String) throws -> String {
+        for folder in ["/usr/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            return "\(folder)/\(name)"
+        }
+        throw XCTSkip("\(name) is not installed; run scripts/setup")
+    }
+
+    func testLoadQueryAndErrors() throws {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary), "build first: swift build")
+        let load = try almanac("load")
+        XCTAssertEqual(load.status, 0, load.err)
+        XCTAssertTrue(load.out.contains("72,000"), load.out)
+        let again = try almanac("load")
+        XCTAssertEqual(again.status, 0)
+        XCTAssertEqual(again.out.components(separatedBy: "skipped").count - 1, 5, again.out)
+
+        let csv = try almanac("query", "contacts,spend", "--by", "directorate,financial_year", "--where", "district = 'Preston'", "--format", "csv")
+        XCTAssertEqual(csv.status, 0, csv.err)
+        let lines = csv.out.split(separator: "\r\n")
+        XCTAssertEqual(lines.first, "directorate,financial_year,contacts,spend")
+        XCTAssertEqual(lines.count, 26)
+        let table = try almanac("query", "contacts,spend", "--by", "district", "--period", "2025-10")
+        XCTAssertTrue(table.out.contains("Ribble Valley"))
+        XCTAssertTrue(table.out.contains("£"))
+        XCTAssertTrue(table.out.contains("(12 rows)"))
+        let explain = try almanac("query", "contacts", "--where", "district = 'Preston'", "--explain")
+        XCTAssertTrue(explain.out.contains("\"district_name\" = ?"))
+        XCTAssertTrue(explain.out.contains("-- parameters: 'Preston'"))
+        let json = try almanac("query", "customers", "--by", "age_band", "--format", "json")
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
+        XCTAssertEqual(parsed?.first?["age_band"] as? String, "Under 18")
+
+        let unknown = try almanac("query", "contact", "--by", "district")
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.contains("unknown measure `contact`"))
+        XCTAssertTrue(unknown.err.contains("did you mean `contacts`?"))
+        let badFilter = try almanac("query", "contacts", "--where", "district = 'Preston' and chanel = 'Web'")
+        XCTAssertEqual(badFilter.status, 1)
+        XCTAssertTrue(badFilter.err.contains("--where column 26"), badFilter.err)
+        let outside = try almanac("query", "contacts", "--period", "2019-05")
+        XCTAssertEqual(outside.status, 1)
+        XCTAssertTrue(outside.err.contains("outside the data"))
+        let noRows = try almanac("query", "contacts", "--by", "district", "--where", "district = 'Atlantis'")
+        XCTAssertEqual(noRows.status, 0)
+        XCTAssertTrue(noRows.out.contains("No rows match"))
+
+        let bad = dir.appendingPathComponent("activity-2025-10.csv")
+        try "activity_date,customer_id,service_code,ward_code,channel,contacts,spend_gbp,handling_minutes,outcome\n2025-10-01,C8617892,ASC,BUR01,Phone,2,12O.50,14.6,Resolved\n"
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try almanac("load", "activity=" + bad.path)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.err.contains("activity-2025-10.csv:2:39: error: not a number in column `spend_gbp`: `12O.50`"), failed.err)
+        XCTAssertTrue(failed.err.contains("warehouse is exactly as it was"))
+
+        for command in ["load", "query", "report", "sample", "check"] {
+            let help = try run(binary, [command, "--help"])
+            XCTAssertEqual(help.status, 0)
+            XCTAssertTrue(help.out.contains("USAGE"), command)
+        }
+        XCTAssertEqual(try almanac("check").status, 0)
+    }
+
+    func testMonthlyPackEndToEnd() throws {
+        let pdfinfo = try tool("pdfinfo"), pdftotext = try tool("pdftotext"), qpdf = try tool("qpdf")
+        XCTAssertEqual(try almanac("load").status, 0)
+        let out = dir.appendingPathComponent("out").path
+        let report = try almanac("report", "monthly-performance", "--period", "2025-10", "--out", out, "--produced", "2026-11-25")
+        XCTAssertEqual(report.status, 0, report.err)
+        let pdf = out + "/monthly-performance-2025-10.pdf"
+        let info = try run(pdfinfo, [pdf]).out
+        XCTAssertTrue(info.contains("Title:           Monthly performance report: October 2025"), info)
+        XCTAssertTrue(info.contains("Tagged:          yes"), info)
+        let pages = Int(info.components(separatedBy: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
+        XCTAssertGreaterThanOrEqual(pages, 6, "cover, contents, three or more content pages, definitions")
+
+        let outline = try run(qpdf, ["--json", "--json-key=outlines", pdf]).out
+        for title in ["Contents", "Contacts by directorate over the last 13 months", "Contacts by district this month",
+                      "Service summary for the month", "Definitions, sources and data freshness"] {
+            XCTAssertTrue(outline.contains("\"title\": \"\(title)\""), "bookmark \(title)")
+        }
+        let text = try run(pdftotext, ["-layout", pdf, "-"]).out
+        for expected in ["Monthly performance report", "October 2025", "Produced", "25 November 2026", "OFFICIAL",
+                         "Page 3 of \(pages)", "Adult social care", "Ribble Valley", "Chart description:"] {
+            XCTAssertTrue(text.contains(expected), "PDF text lacks \(expected)")
+        }
+
+        let html = try String(contentsOfFile: out + "/monthly-performance-2025-10.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("<html lang=\"en-GB\">"))
+        XCTAssertEqual(html.components(separatedBy: "<h1").count - 1, 1)
+        XCTAssertEqual(html.components(separatedBy: "role=\"img\"").count - 1, 4, "four charts inline")
+        XCTAssertTrue(html.contains("<figcaption>Line chart of contacts"))
+        let csvs = try FileManager.default.contentsOfDirectory(atPath: out + "/data").filter { $0.hasSuffix(".csv") }
+        XCTAssertEqual(csvs.count, 6)
+        let districtCSV = try String(contentsOfFile: out + "/data/02-contacts-by-district-this-month.csv", encoding: .utf8)
+        XCTAssertTrue(districtCSV.hasPrefix("District,Contacts (contacts)\r\n"), districtCSV)
+        XCTAssertFalse(districtCSV.contains("£"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.almanac-staging-monthly-performance-2025-10"))
+
+        // Same data, same period: same bytes.
+        let again = dir.appendingPathComponent("again").path
+        XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2025-10", "--out", again, "--produced", "2026-11-25").status, 0)
+        for f in ["monthly-performance-2025-10.pdf", "monthly-performance-2025-10.html", "data/01-contacts-by-directorate-over-the-last-13-months.csv"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + f), FileManager.default.contents(atPath: again + "/" + f), f)
+        }
+
+        // The project's own output checks, where the shared checks are present.
+        let checker = Self.root.appendingPathComponent("../shared/checks/check-outputs").standardized.path
+        if FileManager.default.isExecutableFile(atPath: checker) {
+            let check = try run("/usr/bin/env", ["python3", checker, out, "--strict"])
+            XCTAssertEqual(check.status, 0, check.out)
+        }
+
+        // A period with no data still renders, says so, and exits 3 (partial).
+        let empty = try almanac("report", "monthly-performance", "--period", "2030-01", "--out", dir.appendingPathComponent("empty").path)
+        XCTAssertEqual(empty.status, 3, empty.err)
+        let emptyText = try run(pdftotext, [dir.appendingPathComponent("empty/monthly-performance-2030-01.pdf").path, "-"]).out
+        XCTAssertTrue(emptyText.contains("There is no data for January 2030"))
+
+        let unknown = try almanac("report", "monthly-performence", "--period", "2025-10", "--out", out)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.contains("did you mean `monthly-performance`?"), unknown.err)
+    }
+}
