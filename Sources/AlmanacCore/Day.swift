@@ -102,6 +102,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + m + "-" + d
     }
 
+    /// The date as people write it in prose (GOV.UK style): `31 March 2026`.
+    public var longLabel: String { "\(day) \(Day.monthNames[month - 1]) \(year)" }
+
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     /// English month names, for labels.

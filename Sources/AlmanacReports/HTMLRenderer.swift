@@ -25,7 +25,7 @@ public struct HTMLRenderer {
 
     /// The page for `report`, with `svgs` (inline SVG by section index).
     public func render(_ report: BuiltReport, branding: Branding, svgs: [Int: String], descriptions: [Int: String]) -> String {
-        let produced = "\(report.produced.day) \(Day.monthNames[report.produced.month - 1]) \(report.produced.year)"
+        let produced = report.produced.longLabel
         let sections: [[String: Any]] = report.sections.enumerated().map { i, s in
             var d: [String: Any] = [
                 "number": i + 1,
@@ -53,7 +53,7 @@ public struct HTMLRenderer {
             "description": report.definition.description,
             "audience": report.definition.audience,
             "produced": produced,
-            "dataTo": report.dataTo?.description ?? "no data",
+            "dataTo": report.dataTo?.longLabel ?? "no data",
             "empty": report.periodIsEmpty,
             "sections": sections,
             "measures": report.measures.map { ["label": $0.label, "description": $0.description, "unit": $0.unit] },

@@ -63,7 +63,7 @@ public struct PackRenderer {
         let muted = style(theme.subtitle, size: 9.5)
         let h1 = style(theme.title, size: 17)
         let period = report.period.label
-        let producedText = "\(report.produced.day) \(Day.monthNames[report.produced.month - 1]) \(report.produced.year)"
+        let producedText = report.produced.longLabel
 
         // Cover.
         pdf.beginPage()
@@ -83,7 +83,7 @@ public struct PackRenderer {
         let coverFacts = [
             ("Produced", producedText),
             ("For", report.definition.audience.isEmpty ? "General use" : report.definition.audience),
-            ("Data up to", report.dataTo.map { "\($0.day) \(Day.monthNames[$0.month - 1]) \($0.year)" } ?? "no data loaded"),
+            ("Data up to", report.dataTo?.longLabel ?? "no data loaded"),
             ("Protective marking", report.definition.marking),
         ]
         for (k, v) in coverFacts {
@@ -166,8 +166,8 @@ public struct PackRenderer {
         pdf.beginTag("H2")
         y += pdf.text("Sources and data freshness", style: style(theme.title, size: 12.5), x: margin, y: y, width: width, tag: nil) + 6
         pdf.endTag()
-        let lastLoad = report.loads.last.map { String($0.loadedAt.prefix(10)) } ?? "never"
-        y += pdf.text("Figures come from the \(branding.organisation) warehouse, last loaded on \(lastLoad), with activity up to \(report.dataTo?.description ?? "no date"). Counts are exact; money is in pounds sterling, cash terms.",
+        let lastLoad = report.loads.last.flatMap { Day(iso: String($0.loadedAt.prefix(10)))?.longLabel } ?? "never"
+        y += pdf.text("Figures come from the \(branding.organisation) warehouse, last loaded on \(lastLoad), with activity up to \(report.dataTo?.longLabel ?? "no date"). Counts are exact; money is in pounds sterling, cash terms.",
                       style: body, x: margin, y: y, width: width) + 8
         let sourceTable = DataTable(columns: [
             DataColumn(name: "table", label: "Table", role: .dimension, values: .text(report.sources.map(\.table))),

@@ -68,6 +68,7 @@ struct Query: ParsableCommand {
                 return
             }
             let warehouse = try Warehouse.openExisting(path: options.warehousePath)
+            try warehouse.verify(model: model)
             if let p = request.period, let range = try warehouse.dateRange(model: model), p.end <= range.first || p.start > range.last {
                 throw Diagnostic(field: "--period", message: "period \(p.key) is outside the data, which runs from \(range.first) to \(range.last)",
                                  hint: "choose a period between \(range.first) and \(range.last)")

@@ -42,6 +42,7 @@ struct Report: ParsableCommand {
         try guarded {
             let model = try ModelLoader.load(path: options.modelPath)
             let warehouse = try Warehouse.openExisting(path: options.warehousePath)
+            try warehouse.verify(model: model)
             let chosen: Period
             if let period {
                 chosen = try Period(parsing: period)
