@@ -69,6 +69,7 @@ let package = Package(
             name: "AlmanacWarehouseTests",
             dependencies: ["AlmanacWarehouse", "AlmanacSample", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AlmanacChartsTests", dependencies: ["AlmanacCharts", "AlmanacRender"]),
+        .testTarget(name: "AlmanacReportsTests", dependencies: ["AlmanacReports", "AlmanacModel", "AlmanacCharts"]),
         .testTarget(name: "AlmanacEndToEndTests", dependencies: []),
     ]
 )

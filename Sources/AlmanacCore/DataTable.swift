@@ -46,6 +46,33 @@ public enum ColumnRole: String, Sendable, Codable {
     case measure
 }
 
+/// What a column of a result is and how to present it, before it has values: what a
+/// compiled query promises and a `DataColumn` carries.
+public struct ColumnSpec: Equatable, Sendable {
+    /// Machine name (`contacts`, `financial_year`).
+    public var name: String
+    /// Human label (`Contacts`, `Financial year`).
+    public var label: String
+    /// Dimension or measure.
+    public var role: ColumnRole
+    /// How numbers in this column are written, for measures.
+    public var format: NumberFormat?
+    /// Unit (`GBP`, `contacts`, `minutes`).
+    public var unit: String?
+    /// For a time column, the grain its keys are in.
+    public var timeGrain: TimeGrain?
+
+    /// Creates a spec.
+    public init(name: String, label: String, role: ColumnRole, format: NumberFormat? = nil, unit: String? = nil, timeGrain: TimeGrain? = nil) {
+        self.name = name
+        self.label = label
+        self.role = role
+        self.format = format
+        self.unit = unit
+        self.timeGrain = timeGrain
+    }
+}
+
 /// One column of a `DataTable`: its name, how to present it, and its values.
 public struct DataColumn: Equatable, Sendable {
     /// Machine name (`contacts`, `financial_year`).
@@ -75,6 +102,12 @@ public struct DataColumn: Equatable, Sendable {
         self.format = format
         self.unit = unit
         self.values = values
+    }
+
+    /// A column with `spec`'s name and presentation.
+    public init(spec: ColumnSpec, values: ColumnValues) {
+        self.init(name: spec.name, label: spec.label, role: spec.role, format: spec.format, unit: spec.unit,
+                  timeGrain: spec.timeGrain, values: values)
     }
 
     /// The value at `row` written for a reader (thousands separators, £), "–" for NULL.

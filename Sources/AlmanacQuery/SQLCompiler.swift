@@ -1,22 +1,6 @@
 import AlmanacCore
 import AlmanacModel
 
-/// How to present a column of a compiled query's result.
-public struct ResultColumnSpec: Equatable, Sendable {
-    /// Name (the SQL alias).
-    public var name: String
-    /// Label.
-    public var label: String
-    /// Dimension or measure.
-    public var role: ColumnRole
-    /// Number format, for measures.
-    public var format: NumberFormat?
-    /// Unit, for measures.
-    public var unit: String?
-    /// Grain, for time columns.
-    public var timeGrain: TimeGrain?
-}
-
 /// SQL text, its parameters in order, and what each result column is.
 public struct CompiledQuery: Equatable, Sendable {
     /// The SQL, with a header comment naming each plan step.
@@ -24,7 +8,7 @@ public struct CompiledQuery: Equatable, Sendable {
     /// Values for the placeholders, in order. User values only ever travel here.
     public var parameters: [SQLValue]
     /// Result columns, in order.
-    public var columns: [ResultColumnSpec]
+    public var columns: [ColumnSpec]
 }
 
 /// Writes a plan as SQL in a dialect.
@@ -55,7 +39,7 @@ public struct SQLCompiler: Sendable {
             steps.append("join \(j.table) (\(j.alias)) on \(j.fromAlias).\(j.fromColumn) = \(j.alias).\(j.key), many-to-one")
         }
         var select: [String] = []
-        var columns: [ResultColumnSpec] = []
+        var columns: [ColumnSpec] = []
         var groupBy: [String] = []
         var orderBy: [String] = []
         for g in plan.groups {
@@ -70,11 +54,11 @@ public struct SQLCompiler: Sendable {
             }
             var grain: TimeGrain?
             if case .time(let g, _, _) = g.attribute { grain = g }
-            columns.append(ResultColumnSpec(name: g.attribute.name, label: g.label, role: .dimension, timeGrain: grain))
+            columns.append(ColumnSpec(name: g.attribute.name, label: g.label, role: .dimension, timeGrain: grain))
         }
         for m in plan.measures {
             select.append("  \(dialect.aggregate(m.agg, of: m.column.map { column(plan.factAlias, $0) })) AS \(dialect.quote(m.name))")
-            columns.append(ResultColumnSpec(name: m.name, label: m.label, role: .measure, format: m.format, unit: m.unit))
+            columns.append(ColumnSpec(name: m.name, label: m.label, role: .measure, format: m.format, unit: m.unit))
         }
 
         var conditions: [String] = []

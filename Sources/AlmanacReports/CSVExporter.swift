@@ -4,19 +4,9 @@ import AlmanacCore
 /// Writes the data behind each chart and table as clean CSV: a header row, plain numbers
 /// (no currency symbols or separators), ISO period keys, formula-safe text.
 public enum CSVExporter {
-    /// The CSV text of a table.
+    /// The CSV text of a table, headed by each column's label and unit.
     public static func csv(_ table: DataTable) -> String {
-        var w = CSVWriter(header: table.columns.map { c in c.unit.map { c.label + " (" + $0 + ")" } ?? c.label })
-        for r in 0..<table.rowCount {
-            w.writeRow(table.columns.map { c in
-                if c.role == .measure, let v = c.values.double(at: r) {
-                    return c.format == .currency || c.format == .currencyPence ? NumberFormat.trimmed(v, maxDecimals: 2)
-                        : NumberFormat.trimmed(v, maxDecimals: 4)
-                }
-                return c.values.text(at: r) ?? ""
-            })
-        }
-        return w.text
+        table.csv { c in c.unit.map { c.label + " (" + $0 + ")" } ?? c.label }
     }
 
     /// File name for a section's data: `02-contacts-by-district.csv`.

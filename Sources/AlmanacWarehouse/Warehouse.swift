@@ -149,8 +149,7 @@ public final class Warehouse: Sendable {
             }
             let columns = query.columns.enumerated().map { i, spec -> DataColumn in
                 let values: ColumnValues = spec.role == .dimension ? .text(text[i]) : isReal[i] ? .real(reals[i]) : .integer(integers[i])
-                return DataColumn(name: spec.name, label: spec.label, role: spec.role, format: spec.format, unit: spec.unit,
-                                  timeGrain: spec.timeGrain, values: values)
+                return DataColumn(spec: spec, values: values)
             }
             return DataTable(columns: columns)
         }

@@ -81,7 +81,7 @@ struct Query: ParsableCommand {
                 } else {
                     print(TableFormatter.text(table), terminator: "")
                 }
-            case .csv: print(CSVFormatter.csv(table), terminator: "")
+            case .csv: print(table.csv(), terminator: "")
             case .json: print(TableFormatter.json(table))
             }
         }

@@ -55,14 +55,3 @@ enum TableFormatter {
     }
 }
 
-enum CSVFormatter {
-    static func csv(_ t: DataTable) -> String {
-        var w = CSVWriter(header: t.columns.map(\.name))
-        for r in 0..<t.rowCount {
-            w.writeRow(t.columns.map { c in
-                c.role == .measure ? (c.values.double(at: r).map { NumberFormat.trimmed($0, maxDecimals: 6) } ?? "") : (c.values.text(at: r) ?? "")
-            })
-        }
-        return w.text
-    }
-}

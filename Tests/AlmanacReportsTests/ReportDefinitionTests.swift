@@ -1,0 +1,94 @@
+import AlmanacCharts
+import AlmanacCore
+import AlmanacModel
+import AlmanacReports
+import Foundation
+import XCTest
+
+final class ReportDefinitionTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let model = try! ModelLoader.load(path: root.appendingPathComponent("models/council.yaml").path)
+
+    func parse(_ yaml: String) throws -> ReportDefinition {
+        try ReportLoader.parse(YAMLReader.parse(yaml, file: "reports/x.yaml"), name: "x", model: Self.model)
+    }
+
+    func diagnostics(_ yaml: String) -> [Diagnostic] {
+        do {
+            _ = try parse(yaml)
+            XCTFail("expected an error")
+        } catch let d as Diagnostic {
+            return [d]
+        } catch let l as DiagnosticList {
+            return l.diagnostics
+        } catch {
+            XCTFail("\(error)")
+        }
+        return []
+    }
+
+    func testShippedReportsLoad() throws {
+        let dir = Self.root.appendingPathComponent("reports").path
+        let names = ReportLoader.available(in: dir)
+        XCTAssertTrue(names.contains("monthly-performance"))
+        for n in names {
+            let r = try ReportLoader.load(name: n, directory: dir, model: Self.model)
+            XCTAssertFalse(r.sections.isEmpty, n)
+        }
+        let monthly = try ReportLoader.load(name: "monthly-performance", directory: dir, model: Self.model)
+        XCTAssertEqual(monthly.sections.filter { if case .chart = $0.kind { return true } else { return false } }.count, 4)
+        XCTAssertEqual(monthly.sections[0].window, .trailing(13))
+    }
+
+    func testMistakesNameTheLineAndTheNearestName() {
+        let yaml = """
+            title: T
+            sections:
+              - type: chart
+                chart: line
+                title: A
+                measure: contacs
+                over: month
+              - type: tabel
+                title: B
+                measures: [spend]
+              - type: table
+                title: C
+                measures: [spend]
+                by: distric
+            """
+        let d = diagnostics(yaml)
+        XCTAssertEqual(d.count, 3)
+        XCTAssertEqual(d.map(\.line), [6, 8, 14])
+        XCTAssertEqual(d.map(\.hint), ["did you mean `contacts`?", "did you mean `table`?", "did you mean `district`?"])
+        XCTAssertTrue(d[0].description.hasPrefix("reports/x.yaml:6:"))
+    }
+
+    func testFiltersAreCheckedWhenTheReportIsRead() {
+        let d = diagnostics("""
+            title: T
+            sections:
+              - {type: table, title: A, measures: [spend], where: "chanel = 'Web'"}
+            """)
+        XCTAssertEqual(d.first?.hint, "did you mean `channel`?")
+        XCTAssertTrue(d.first?.description.contains("reports/x.yaml:3") == true, d.first?.description ?? "")
+    }
+
+    func testThemeStylesInheritFromText() {
+        let t = Theme.analysisFunction().applying(["text.family": "DejaVu Sans", "text.color": "#222222", "axis_text.size": "7"])
+        XCTAssertEqual(t.axisText.family, "DejaVu Sans")
+        XCTAssertEqual(t.axisText.size, 7)
+        XCTAssertEqual(t.title.family, "DejaVu Sans")
+        XCTAssertEqual(t.title.color, RGBA(hex: "#222222"), "title colour was the text colour, so it follows it")
+        XCTAssertEqual(t.axisText.color, RGBA(hex: "#505A5F"), "axis text keeps its own colour")
+        XCTAssertEqual(t.palette.first, RGBA(hex: "#12436D"))
+    }
+
+    func testCSVIsPlainAndSafe() {
+        let table = DataTable(columns: [
+            DataColumn(name: "district", label: "District", role: .dimension, values: .text(["=HYPERLINK(\"x\")", "Preston, North"])),
+            DataColumn(name: "spend", label: "Spend", role: .measure, format: .currency, unit: "GBP", values: .real([1234567.891, nil])),
+        ])
+        XCTAssertEqual(CSVExporter.csv(table), "District,Spend (GBP)\r\n\"'=HYPERLINK(\"\"x\"\")\",1234567.89\r\n\"Preston, North\",\r\n")
+    }
+}
