@@ -17,11 +17,11 @@ if not os.path.exists(almanac):
     sys.exit("build first: scripts/setup release")
 
 
-def timed(args, repeat=1, **kw):
+def timed(args, repeat=1, stdin=None, **kw):
     best = None
     for _ in range(repeat):
         t = time.perf_counter()
-        r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, **kw)
+        r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, input=stdin, **kw)
         if r.returncode not in (0,):
             sys.exit(f"failed: {' '.join(args)}\n{r.stderr}")
         dt = time.perf_counter() - t
@@ -42,7 +42,7 @@ try:
     _, sql = timed([almanac, "query", *q, "--explain", "--warehouse", wh])
     sql = sql.split("-- parameters:")[0]
     t_alm, _ = timed([almanac, "query", *q, "--format", "csv", "--warehouse", wh], repeat=3)
-    t_sq, _ = timed(["sqlite3", "-csv", wh, sql], repeat=3)
+    t_sq, _ = timed(["sqlite3", "-csv", wh], repeat=3, stdin=sql)
     print(f"query    almanac {t_alm * 1000:8.1f} ms   sqlite3 shell {t_sq * 1000:8.1f} ms   ratio {t_alm / t_sq:5.2f}")
 
     out = os.path.join(work, "out")
