@@ -1,24 +1,48 @@
 /// The time grains a report or query can group by.
 ///
 /// Each grain has a key format that sorts chronologically as text, so the warehouse can
-/// group and order by it directly: `2025-10`, `2025-Q4`, `2025`, and the UK financial year
-/// `2024-25` (April 2024 to March 2025, as ONS writes it).
+/// group and order by it directly: `2025-10-31`, `2025-W44` (ISO week), `2025-10`,
+/// `2025-Q4`, `2025-26 Q3` (financial quarter), `2025`, and the UK financial year `2024-25`
+/// (April 2024 to March 2025, as ONS writes it).
 public enum TimeGrain: String, CaseIterable, Sendable, Codable {
     case day
+    case isoWeek = "iso_week"
     case month
     case quarter
+    case financialQuarter = "financial_quarter"
     case year
     case financialYear = "financial_year"
+
+    /// A label for column headers: `Financial year`, `ISO week`.
+    public var title: String {
+        switch self {
+        case .isoWeek: return "ISO week"
+        case .financialQuarter: return "Financial quarter"
+        case .financialYear: return "Financial year"
+        default: return rawValue.prefix(1).uppercased() + rawValue.dropFirst()
+        }
+    }
 
     /// The key of the period containing `d`.
     public func key(for d: Day) -> String {
         switch self {
         case .day: return d.description
+        case .isoWeek:
+            let (year, week) = TimeGrain.isoWeek(of: d)
+            return "\(year)-W\(week < 10 ? "0" : "")\(week)"
         case .month: return String(d.description.prefix(7))
         case .quarter: return "\(d.year)-Q\((d.month + 2) / 3)"
+        case .financialQuarter:
+            return TimeGrain.financialYearLabel(d.financialYearStart) + " Q\(((d.month + 8) % 12) / 3 + 1)"
         case .year: return String(d.year)
         case .financialYear: return TimeGrain.financialYearLabel(d.financialYearStart)
         }
+    }
+
+    /// ISO 8601 week-numbering year and week of a date: the week belongs to the year of its Thursday.
+    public static func isoWeek(of d: Day) -> (year: Int, week: Int) {
+        let thursday = d.adding(days: 3 - d.weekday)
+        return (thursday.year, (thursday.dayOfYear - 1) / 7 + 1)
     }
 
     /// `2024-25` for the year starting April 2024.
@@ -41,7 +65,9 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
             guard let d = Day(iso: key) else { return key }
             let name = Day.monthNames[d.month - 1]
             return "\(d.day) \(short ? String(name.prefix(3)) : name) \(d.year)"
-        case .year, .financialYear:
+        case .isoWeek:
+            return short ? key : "week " + key.split(separator: "W").last.map(String.init)! + " of " + String(key.prefix(4))
+        case .year, .financialYear, .financialQuarter:
             return key
         }
     }
@@ -50,10 +76,9 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
     public func nextStart(after d: Day) -> Day {
         switch self {
         case .day: return d.adding(days: 1)
+        case .isoWeek: return start(of: d).adding(days: 7)
         case .month: return d.firstOfMonth(adding: 1)
-        case .quarter:
-            let q0 = Day(year: d.year, month: ((d.month - 1) / 3) * 3 + 1, day: 1)!
-            return q0.firstOfMonth(adding: 3)
+        case .quarter, .financialQuarter: return start(of: d).firstOfMonth(adding: 3)
         case .year: return Day(year: d.year + 1, month: 1, day: 1)!
         case .financialYear: return Day(year: d.financialYearStart + 1, month: 4, day: 1)!
         }
@@ -63,10 +88,24 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
     public func start(of d: Day) -> Day {
         switch self {
         case .day: return d
+        case .isoWeek: return d.adding(days: -d.weekday)
         case .month: return d.firstOfMonth()
-        case .quarter: return Day(year: d.year, month: ((d.month - 1) / 3) * 3 + 1, day: 1)!
+        // Calendar and financial quarters share boundaries (Jan, Apr, Jul, Oct).
+        case .quarter, .financialQuarter: return Day(year: d.year, month: ((d.month - 1) / 3) * 3 + 1, day: 1)!
         case .year: return Day(year: d.year, month: 1, day: 1)!
         case .financialYear: return Day(year: d.financialYearStart, month: 4, day: 1)!
+        }
+    }
+
+    /// Whether the grain is calendar-aligned within a year, so its periods can be compared
+    /// with the same period a year earlier by moving back 12 months.
+    public var periodsPerYear: Int? {
+        switch self {
+        case .month: return 12
+        case .quarter, .financialQuarter: return 4
+        case .year, .financialYear: return 1
+        case .isoWeek: return 52
+        case .day: return nil
         }
     }
 }

@@ -29,7 +29,18 @@ public enum ModelLoader {
         let name = try root.required("name", in: "the model").string("name")
         let label = try root.optional("label")?.string("label") ?? name
         let tables = try root.required("tables", in: "the model").items("tables").map(readTable)
-        let measures = try root.required("measures", in: "the model").items("measures").map(readMeasure)
+        var measures = try root.required("measures", in: "the model").items("measures").map(readMeasure)
+        // Derived measures belong to the fact of the measures they are made from.
+        for _ in 0..<4 {
+            for i in measures.indices where measures[i].table.isEmpty {
+                let base: String?
+                switch measures[i].kind {
+                case .ratio(let n, _), .share(let n), .rate(let n, _, _, _), .cumulative(let n, _): base = n
+                case .aggregate, .customerCount: base = nil
+                }
+                if let base, let t = measures.first(where: { $0.name == base })?.table, !t.isEmpty { measures[i].table = t }
+            }
+        }
         let dimensions = try root.optional("dimensions")?.items("dimensions").map(readDimension) ?? []
         let hierarchies = try root.optional("hierarchies")?.items("hierarchies").map(readHierarchy) ?? []
         let time = try readTime(root.required("time", in: "the model"))
@@ -39,12 +50,12 @@ public enum ModelLoader {
     }
 
     static func readTable(_ r: YAMLReader) throws -> TableDef {
-        try r.checkKeys(["name", "role", "source", "primary_key", "description", "columns", "joins"], in: "a table")
+        try r.checkKeys(["name", "role", "source", "primary_key", "description", "columns", "joins", "year_column"], in: "a table")
         let name = try r.required("name", in: "a table").string("name")
         let roleNode = try r.required("role", in: "table `\(name)`")
         let roleText = try roleNode.string("role")
         guard let role = TableRole(rawValue: roleText) else {
-            throw roleNode.error("unknown table role `\(roleText)`", field: "role", hint: "use `fact` or `dimension`")
+            throw roleNode.error("unknown table role `\(roleText)`", field: "role", hint: "use `fact`, `dimension` or `denominator`")
         }
         let columns = try r.required("columns", in: "table `\(name)`").items("columns").map { c -> ColumnDef in
             try c.checkKeys(["name", "type", "required", "description"], in: "a column")
@@ -70,18 +81,60 @@ public enum ModelLoader {
             name: name, role: role, source: try r.optional("source")?.string("source") ?? "\(name).csv",
             primaryKey: try r.optional("primary_key")?.string("primary_key"),
             description: try r.optional("description")?.string("description"),
-            columns: columns, joins: joins, place: place(r))
+            columns: columns, joins: joins, yearColumn: try r.optional("year_column")?.string("year_column"), place: place(r))
     }
 
+    static let measureTypes = ["aggregate", "ratio", "share", "rate", "customer_count", "cumulative"]
+
     static func readMeasure(_ r: YAMLReader) throws -> MeasureDef {
-        try r.checkKeys(["name", "label", "description", "table", "agg", "column", "unit", "format"], in: "a measure")
+        try r.checkKeys(["name", "label", "description", "table", "type", "agg", "column", "where", "numerator", "denominator",
+                         "of", "per", "key", "at_least", "distinct", "window", "unit", "format", "improvement"], in: "a measure")
         let name = try r.required("name", in: "a measure").string("name")
-        let aggNode = try r.required("agg", in: "measure `\(name)`")
-        let aggText = try aggNode.string("agg")
-        guard let agg = Aggregation(rawValue: aggText) else {
-            throw aggNode.error(
-                "unknown aggregation `\(aggText)` in measure `\(name)`", field: "agg",
-                hint: Suggest.hint(for: aggText, in: Aggregation.allCases.map(\.rawValue), noun: "aggregation"))
+        let typeNode = r.optional("type")
+        let type = try typeNode?.string("type") ?? "aggregate"
+        func text(_ key: String) throws -> String { try r.required(key, in: "\(type) measure `\(name)`").string(key) }
+        let kind: MeasureKind
+        switch type {
+        case "aggregate":
+            let aggNode = try r.required("agg", in: "measure `\(name)`")
+            let aggText = try aggNode.string("agg")
+            guard let agg = Aggregation(rawValue: aggText) else {
+                throw aggNode.error(
+                    "unknown aggregation `\(aggText)` in measure `\(name)`", field: "agg",
+                    hint: Suggest.hint(for: aggText, in: Aggregation.allCases.map(\.rawValue), noun: "aggregation"))
+            }
+            kind = .aggregate(agg, column: try r.optional("column")?.string("column"), filter: try r.optional("where")?.string("where"))
+        case "ratio":
+            kind = .ratio(numerator: try text("numerator"), denominator: try text("denominator"))
+        case "share":
+            kind = .share(of: try text("of"))
+        case "rate":
+            let denominatorNode = try r.required("denominator", in: "rate measure `\(name)`")
+            let parts = try denominatorNode.string("denominator").split(separator: ".").map(String.init)
+            guard parts.count == 2 else {
+                throw denominatorNode.error("write the denominator as table.column", field: "denominator", hint: "e.g. population.population")
+            }
+            let per = try r.optional("per").map { Double(try $0.int("per")) } ?? 1
+            kind = .rate(numerator: try text("numerator"), table: parts[0], column: parts[1], per: per)
+        case "customer_count":
+            let atLeast = try r.optional("at_least")?.int("at_least") ?? 2
+            let rule: CustomerRule
+            if let d = r.optional("distinct") {
+                rule = .distinct(column: try d.string("distinct"), atLeast: atLeast)
+            } else {
+                rule = .total(column: try text("of"), atLeast: atLeast)
+            }
+            kind = .customerCount(key: try text("key"), rule: rule)
+        case "cumulative":
+            let windowNode = try r.required("window", in: "cumulative measure `\(name)`")
+            let w = try windowNode.string("window")
+            guard let window = CumulativeWindow(rawValue: w) else {
+                throw windowNode.error("unknown window `\(w)`", field: "window",
+                                       hint: Suggest.hint(for: w, in: CumulativeWindow.allCases.map(\.rawValue), noun: "window"))
+            }
+            kind = .cumulative(of: try text("of"), window: window)
+        default:
+            throw typeNode!.error("unknown measure type `\(type)`", field: "type", hint: Suggest.hint(for: type, in: measureTypes, noun: "type"))
         }
         var format = NumberFormat.integer
         if let f = r.optional("format") {
@@ -96,9 +149,9 @@ public enum ModelLoader {
         return MeasureDef(
             name: name, label: try r.optional("label")?.string("label") ?? name,
             description: try r.required("description", in: "measure `\(name)`").string("description"),
-            table: try r.required("table", in: "measure `\(name)`").string("table"), agg: agg,
-            column: try r.optional("column")?.string("column"),
-            unit: try r.optional("unit")?.string("unit") ?? "", format: format, place: place(r))
+            table: try r.optional("table")?.string("table") ?? "", kind: kind,
+            unit: try r.optional("unit")?.string("unit") ?? "", format: format,
+            improvement: try r.optional("improvement")?.string("improvement"), place: place(r))
     }
 
     static func readDimension(_ r: YAMLReader) throws -> DimensionDef {

@@ -63,6 +63,9 @@ public enum TableRole: String, Sendable {
     case fact
     /// Rows are members (districts, services), joined to facts by key.
     case dimension
+    /// Rows are a denominator at its own grain (population by district and year), divided
+    /// into measures by rate measures and never joined to facts directly.
+    case denominator
 }
 
 /// A many-to-one link from a table to a dimension table's primary key.
@@ -91,6 +94,8 @@ public struct TableDef: Sendable {
     public var columns: [ColumnDef]
     /// Links to dimension tables.
     public var joins: [JoinDef]
+    /// For a denominator: the column holding the calendar year each row applies to.
+    public var yearColumn: String?
     /// Where it was declared.
     public var place: SourcePlace
 
@@ -114,7 +119,52 @@ public enum Aggregation: String, Sendable, CaseIterable {
     case max
 }
 
-/// A named, aggregated number: `contacts`, `spend`, `customers`.
+/// How a customer-level count decides which customers count.
+public enum CustomerRule: Sendable, Equatable {
+    /// Customers whose total of `column` in the group is at least `atLeast` (repeat contacts).
+    case total(column: String, atLeast: Int)
+    /// Customers with at least `atLeast` different values of `column` (used several services).
+    case distinct(column: String, atLeast: Int)
+}
+
+/// A running window over months.
+public enum CumulativeWindow: String, Sendable, CaseIterable {
+    /// From 1 April of the financial year to the month.
+    case financialYearToDate = "financial_year_to_date"
+    /// The month and the two before it.
+    case rolling3 = "rolling_3"
+    /// The month and the eleven before it.
+    case rolling12 = "rolling_12"
+
+    /// Months before the month that the window reaches back at most.
+    public var monthsBack: Int {
+        switch self {
+        case .financialYearToDate: return 11
+        case .rolling3: return 2
+        case .rolling12: return 11
+        }
+    }
+}
+
+/// What a measure computes.
+public enum MeasureKind: Sendable, Equatable {
+    /// An aggregate of a fact column, optionally only over rows matching a filter
+    /// (`web_contacts` = contacts where channel = 'Web').
+    case aggregate(Aggregation, column: String?, filter: String?)
+    /// One measure divided by another (spend per contact), computed from the totals.
+    case ratio(numerator: String, denominator: String)
+    /// A measure as a share of its total across the other groups of the same period.
+    case share(of: String)
+    /// A measure per `per` units of a denominator table's column (contacts per 1,000
+    /// residents), the denominator summed at its own grain so it is never double counted.
+    case rate(numerator: String, table: String, column: String, per: Double)
+    /// Customers (by `key`) meeting a rule within each group: repeat or multi-service customers.
+    case customerCount(key: String, rule: CustomerRule)
+    /// A running total of an additive measure over months.
+    case cumulative(of: String, window: CumulativeWindow)
+}
+
+/// A named number: `contacts`, `spend`, `customers`, `spend_per_contact`.
 public struct MeasureDef: Sendable {
     /// Name used in queries and reports.
     public var name: String
@@ -124,16 +174,45 @@ public struct MeasureDef: Sendable {
     public var description: String
     /// The fact table it aggregates.
     public var table: String
-    /// Aggregation.
-    public var agg: Aggregation
-    /// The column aggregated (none for `count`).
-    public var column: String?
+    /// What it computes.
+    public var kind: MeasureKind
     /// Unit (`contacts`, `GBP`, `minutes`).
     public var unit: String
     /// How values are written.
     public var format: NumberFormat
+    /// Which direction is better, for later analysis (`up`, `down`, or nil for neutral).
+    public var improvement: String?
     /// Where it was declared.
     public var place: SourcePlace
+
+    /// The aggregation, for plain aggregate measures.
+    public var agg: Aggregation? {
+        if case .aggregate(let a, _, _) = kind { return a }
+        return nil
+    }
+
+    /// The column aggregated, for plain aggregate measures.
+    public var column: String? {
+        if case .aggregate(_, let c, _) = kind { return c }
+        return nil
+    }
+
+    /// Whether adding the values of two groups gives the value of both together (sums and
+    /// counts of rows): what running totals and "all other" sums need.
+    public var isAdditive: Bool {
+        if case .aggregate(let a, _, _) = kind { return a == .sum || a == .count }
+        return false
+    }
+
+    /// Whether a period with no rows has the value zero (counts and sums), rather than no value
+    /// (averages, ratios, rates).
+    public var isZeroWhenEmpty: Bool {
+        switch kind {
+        case .aggregate(let a, _, _): return [.sum, .count, .countDistinct].contains(a)
+        case .customerCount, .cumulative: return true
+        default: return false
+        }
+    }
 }
 
 /// A named attribute to group and filter by: `district`, `service`, `channel`.

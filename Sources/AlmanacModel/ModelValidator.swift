@@ -43,6 +43,7 @@ public enum ModelValidator {
                 problems.append(t.place.error("dimension table `\(t.name)` has no primary_key",
                                               hint: "name the column that identifies each row"))
             }
+            if t.role == .denominator, let y = t.yearColumn { checkColumn(y, in: t, at: t.place, field: "year_column", owner: "its year column") }
             for j in t.joins {
                 checkColumn(j.column, in: t, at: j.place, field: "column", owner: "join to `\(j.table)`")
                 if let other = checkTable(j.table, at: j.place, field: "table", role: .dimension), other.primaryKey == nil {
@@ -50,19 +51,84 @@ public enum ModelValidator {
                 }
             }
         }
+        let measureNames = m.measures.map(\.name)
         for measure in m.measures {
-            guard let t = checkTable(measure.table, at: measure.place, field: "table", role: .fact) else { continue }
-            if let c = measure.column {
-                checkColumn(c, in: t, at: measure.place, field: "column", owner: "measure `\(measure.name)`")
-                if let col = t.column(c), [.sum, .average].contains(measure.agg), ![.integer, .decimal].contains(col.type) {
+            func checkMeasure(_ name: String, field: String) -> MeasureDef? {
+                guard let other = m.measure(name) else {
                     problems.append(measure.place.error(
-                        "measure `\(measure.name)` takes the \(measure.agg.rawValue) of `\(c)`, which is \(col.type.rawValue)",
-                        field: "agg", hint: "use count, count_distinct, min or max for a non-numeric column"))
+                        "unknown measure `\(name)` in measure `\(measure.name)`", field: field,
+                        hint: Suggest.hint(for: name, in: measureNames, noun: "measure")))
+                    return nil
                 }
-            } else if measure.agg != .count {
-                problems.append(measure.place.error(
-                    "measure `\(measure.name)` has agg `\(measure.agg.rawValue)` but no column", field: "column",
-                    hint: "add `column:` naming the column to aggregate, or use agg: count"))
+                if other.name == measure.name {
+                    problems.append(measure.place.error("measure `\(name)` refers to itself", field: field))
+                    return nil
+                }
+                return other
+            }
+            if measure.table.isEmpty {
+                if case .aggregate = measure.kind {
+                    problems.append(measure.place.error("measure `\(measure.name)` has no `table`", hint: "name the fact table it aggregates"))
+                } else if case .customerCount = measure.kind {
+                    problems.append(measure.place.error("measure `\(measure.name)` has no `table`", hint: "name the fact table it counts customers in"))
+                }
+            }
+            let t = measure.table.isEmpty ? nil : checkTable(measure.table, at: measure.place, field: "table", role: .fact)
+            switch measure.kind {
+            case .aggregate(let agg, let column, let filter):
+                guard let t else { continue }
+                if let c = column {
+                    checkColumn(c, in: t, at: measure.place, field: "column", owner: "measure `\(measure.name)`")
+                    if let col = t.column(c), [.sum, .average].contains(agg), ![.integer, .decimal].contains(col.type) {
+                        problems.append(measure.place.error(
+                            "measure `\(measure.name)` takes the \(agg.rawValue) of `\(c)`, which is \(col.type.rawValue)",
+                            field: "agg", hint: "use count, count_distinct, min or max for a non-numeric column"))
+                    }
+                } else if agg != .count {
+                    problems.append(measure.place.error(
+                        "measure `\(measure.name)` has agg `\(agg.rawValue)` but no column", field: "column",
+                        hint: "add `column:` naming the column to aggregate, or use agg: count"))
+                }
+                if let filter {
+                    do {
+                        let e = try FilterReferenceCheck.names(in: filter, field: "\(measure.place.file):\(measure.place.line ?? 0)")
+                        for (name, col) in e where !m.groupableNames.contains(name) {
+                            problems.append(measure.place.error(
+                                "unknown dimension `\(name)` in the `where` of measure `\(measure.name)` (column \(col))", field: "where",
+                                hint: Suggest.hint(for: name, in: m.groupableNames, noun: "dimension")))
+                        }
+                    } catch let d as Diagnostic {
+                        problems.append(measure.place.error(d.message, field: "where", hint: d.hint))
+                    } catch {}
+                }
+            case .ratio(let n, let d):
+                _ = checkMeasure(n, field: "numerator")
+                _ = checkMeasure(d, field: "denominator")
+            case .share(let of):
+                _ = checkMeasure(of, field: "of")
+            case .rate(let n, let table, let column, let per):
+                _ = checkMeasure(n, field: "numerator")
+                if let dt = checkTable(table, at: measure.place, field: "denominator", role: .denominator) {
+                    checkColumn(column, in: dt, at: measure.place, field: "denominator", owner: "rate `\(measure.name)`")
+                    if dt.yearColumn == nil {
+                        problems.append(dt.place.error("denominator table `\(table)` has no year_column",
+                                                       hint: "name the column holding the year each row applies to"))
+                    }
+                }
+                if per <= 0 { problems.append(measure.place.error("`per` must be positive", field: "per")) }
+            case .customerCount(let key, let rule):
+                guard let t else { continue }
+                checkColumn(key, in: t, at: measure.place, field: "key", owner: "measure `\(measure.name)`")
+                switch rule {
+                case .total(let c, _), .distinct(let c, _):
+                    checkColumn(c, in: t, at: measure.place, field: "of", owner: "measure `\(measure.name)`")
+                }
+            case .cumulative(let of, _):
+                if let base = checkMeasure(of, field: "of"), !base.isAdditive {
+                    problems.append(measure.place.error(
+                        "measure `\(measure.name)` runs a total of `\(of)`, which cannot be added across months",
+                        field: "of", hint: "running totals work on sums and counts; `\(of)` is not one"))
+                }
             }
         }
         let time = m.time

@@ -41,6 +41,12 @@ public indirect enum FilterExpression: Equatable, Sendable {
     /// Does not hold.
     case not(FilterExpression)
 
+    /// The parts joined by `and` at the top level (the whole filter when there is no `and`).
+    public var conjuncts: [FilterExpression] {
+        if case .and(let a, let b) = self { return a.conjuncts + b.conjuncts }
+        return [self]
+    }
+
     /// Every name the filter refers to, with the column it appears at.
     public var references: [(name: String, column: Int)] {
         switch self {

@@ -12,6 +12,11 @@ public struct CompiledQuery: Equatable, Sendable {
 }
 
 /// Writes a plan as SQL in a dialect.
+///
+/// A plan whose measures are all plain aggregates becomes one grouped SELECT. Otherwise the
+/// aggregates are computed in a CTE (`agg`), customer-level counts in `customers` and
+/// `customer_totals`, the denominator of rates at its own grain in `denominator`, and the
+/// final SELECT combines them into ratios, shares and rates.
 public struct SQLCompiler: Sendable {
     /// The dialect written.
     public let dialect: any SQLDialect
@@ -21,89 +26,294 @@ public struct SQLCompiler: Sendable {
 
     /// Compiles a plan.
     public func compile(_ plan: QueryPlan) -> CompiledQuery {
-        var parameters: [SQLValue] = []
-        func bind(_ v: SQLValue) -> String {
-            parameters.append(v)
-            return dialect.placeholder(parameters.count)
-        }
-        func column(_ alias: String, _ name: String) -> String { alias + "." + dialect.quote(name) }
-        func expression(_ a: PlannedAttribute) -> String {
-            switch a {
-            case .dimension(_, let alias, let c, _): return column(alias, c)
-            case .time(let grain, let alias, let c): return dialect.timeGrain(grain, of: column(alias, c))
-            }
-        }
+        var w = Writer(dialect: dialect, plan: plan)
+        return w.compile()
+    }
+}
 
-        var steps: [String] = ["scan fact \(plan.fact) (\(plan.factAlias))"]
+/// The state of one compilation: parameters are bound in the order their placeholders
+/// appear in the text, so the SQL is written strictly front to back.
+private struct Writer {
+    let dialect: any SQLDialect
+    let plan: QueryPlan
+    var parameters: [SQLValue] = []
+    var steps: [String] = []
+
+    init(dialect: any SQLDialect, plan: QueryPlan) {
+        self.dialect = dialect
+        self.plan = plan
+    }
+
+    mutating func bind(_ v: SQLValue) -> String {
+        parameters.append(v)
+        return dialect.placeholder(parameters.count)
+    }
+
+    func q(_ name: String) -> String { dialect.quote(name) }
+    func column(_ alias: String, _ name: String) -> String { alias + "." + q(name) }
+
+    func expression(_ a: PlannedAttribute) -> String {
+        switch a {
+        case .dimension(_, let alias, let c, _): return column(alias, c)
+        case .time(let grain, let alias, let c): return dialect.timeGrain(grain, of: column(alias, c))
+        }
+    }
+
+    var isSimple: Bool {
+        plan.denominator == nil && !plan.components.contains(where: \.isCustomerLevel)
+            && plan.measures.enumerated().allSatisfy { $0.element.expression == .component($0.offset) }
+            && plan.components.count == plan.measures.count
+    }
+
+    var columns: [ColumnSpec] {
+        plan.groups.map { g in
+            var grain: TimeGrain?
+            if case .time(let t, _, _) = g.attribute { grain = t }
+            return ColumnSpec(name: g.attribute.name, label: g.label, role: .dimension, timeGrain: grain)
+        } + plan.measures.map { ColumnSpec(name: $0.name, label: $0.label, role: .measure, format: $0.format, unit: $0.unit) }
+    }
+
+    mutating func compile() -> CompiledQuery {
+        steps = ["scan fact \(plan.fact) (\(plan.factAlias))"]
         for j in plan.joins {
             steps.append("join \(j.table) (\(j.alias)) on \(j.fromAlias).\(j.fromColumn) = \(j.alias).\(j.key), many-to-one")
         }
-        var select: [String] = []
-        var columns: [ColumnSpec] = []
-        var groupBy: [String] = []
-        var orderBy: [String] = []
-        for g in plan.groups {
-            let e = expression(g.attribute)
-            select.append("  \(e) AS \(dialect.quote(g.attribute.name))")
-            groupBy.append(e)
-            if case .dimension(_, let alias, _, let sort?) = g.attribute {
-                groupBy.append(column(alias, sort))
-                orderBy.append(column(alias, sort))
-            } else {
-                orderBy.append(dialect.quote(g.attribute.name))
-            }
-            var grain: TimeGrain?
-            if case .time(let g, _, _) = g.attribute { grain = g }
-            columns.append(ColumnSpec(name: g.attribute.name, label: g.label, role: .dimension, timeGrain: grain))
-        }
-        for m in plan.measures {
-            select.append("  \(dialect.aggregate(m.agg, of: m.column.map { column(plan.factAlias, $0) })) AS \(dialect.quote(m.name))")
-            columns.append(ColumnSpec(name: m.name, label: m.label, role: .measure, format: m.format, unit: m.unit))
-        }
+        let body = isSimple ? simple() : staged()
+        var sql = "-- almanac query: \(plan.summary)\n"
+        sql += steps.enumerated().map { "-- step \($0.offset + 1): \($0.element)" }.joined(separator: "\n") + "\n"
+        return CompiledQuery(sql: sql + body, parameters: parameters, columns: columns)
+    }
 
+    /// The aggregate of a component, as SQL over fact rows.
+    mutating func aggregate(_ c: PlannedComponent) -> String {
+        guard case .aggregate(let agg, let col, let filter) = c else { return "NULL" }
+        var e = col.map { column(plan.factAlias, $0) }
+        if let filter {
+            e = "CASE WHEN \(filterSQL(filter)) THEN \(e ?? "1") END"
+            if agg == .count && col == nil { return dialect.aggregate(.count, of: e) }
+        }
+        return dialect.aggregate(agg, of: e)
+    }
+
+    func describe(_ c: PlannedComponent) -> String {
+        switch c {
+        case .aggregate(let a, let col, let f): return "\(a.rawValue)(\(col ?? "*"))" + (f == nil ? "" : " where filtered")
+        case .customersWithTotal(let k, let col, let n): return "count of \(k) with sum(\(col)) >= \(n)"
+        case .customersWithDistinct(let k, let col, let n): return "count of \(k) with \(n)+ distinct \(col)"
+        }
+    }
+
+    /// FROM, joins and WHERE over the fact: shared by the aggregate and customer steps.
+    mutating func fromWhere() -> String {
+        var sql = "FROM \(q(plan.fact)) AS \(plan.factAlias)\n"
+        for j in plan.joins {
+            sql += "LEFT JOIN \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
+        }
         var conditions: [String] = []
         if let p = plan.span {
             let date = column(plan.factAlias, plan.dateColumn)
             conditions.append("\(date) >= \(bind(.text(p.start.description))) AND \(date) < \(bind(.text(p.end.description)))")
-            steps.append("keep \(plan.dateColumn) in \(p)")
         }
-        if let f = plan.filter {
-            conditions.append("(" + filterSQL(f, expression: expression, bind: bind) + ")")
-            steps.append("apply filter")
-        }
-        if !plan.groups.isEmpty {
-            steps.append("group by " + plan.groups.map(\.attribute.name).joined(separator: ", "))
-        }
-        steps.append("aggregate " + plan.measures.map { "\($0.name) = \($0.agg.rawValue)(\($0.column ?? "*"))" }.joined(separator: ", "))
-
-        var sql = "-- almanac query: \(plan.summary)\n"
-        sql += steps.enumerated().map { "-- step \($0.offset + 1): \($0.element)" }.joined(separator: "\n") + "\n"
-        sql += "SELECT\n" + select.joined(separator: ",\n") + "\n"
-        sql += "FROM \(dialect.quote(plan.fact)) AS \(plan.factAlias)\n"
-        for j in plan.joins {
-            sql += "LEFT JOIN \(dialect.quote(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
-        }
+        if let f = plan.filter { conditions.append("(" + filterSQL(f) + ")") }
         if !conditions.isEmpty { sql += "WHERE " + conditions.joined(separator: "\n  AND ") + "\n" }
-        if !groupBy.isEmpty { sql += "GROUP BY " + groupBy.joined(separator: ", ") + "\n" }
-        if !orderBy.isEmpty { sql += "ORDER BY " + orderBy.joined(separator: ", ") + "\n" }
-        if let limit = plan.limit { sql += "LIMIT \(bind(.integer(Int64(limit))))\n" }
-        return CompiledQuery(sql: sql, parameters: parameters, columns: columns)
+        return sql
     }
 
-    private func filterSQL(
-        _ f: PlannedFilter, expression: (PlannedAttribute) -> String, bind: (SQLValue) -> String
-    ) -> String {
+    func groupBy(extra: [String] = []) -> (group: [String], order: [String]) {
+        var group: [String] = []
+        var order: [String] = []
+        for g in plan.groups {
+            let e = expression(g.attribute)
+            group.append(e)
+            if case .dimension(_, let alias, _, let sort?) = g.attribute {
+                group.append(column(alias, sort))
+                order.append(column(alias, sort))
+            } else {
+                order.append(q(g.attribute.name))
+            }
+        }
+        return (group + extra, order)
+    }
+
+    mutating func simple() -> String {
+        var select: [String] = plan.groups.map { "  \(expression($0.attribute)) AS \(q($0.attribute.name))" }
+        for (m, c) in zip(plan.measures, plan.components) {
+            select.append("  \(aggregate(c)) AS \(q(m.name))")
+        }
+        let from = fromWhere()
+        if let p = plan.span { steps.append("keep \(plan.dateColumn) in \(p)") }
+        if plan.filter != nil { steps.append("apply filter") }
+        if !plan.groups.isEmpty { steps.append("group by " + plan.groups.map(\.attribute.name).joined(separator: ", ")) }
+        steps.append("aggregate " + zip(plan.measures, plan.components).map { "\($0.name) = \(describe($1))" }.joined(separator: ", "))
+        var sql = "SELECT\n" + select.joined(separator: ",\n") + "\n" + from
+        let (group, order) = groupBy()
+        if !group.isEmpty { sql += "GROUP BY " + group.joined(separator: ", ") + "\n" }
+        if !order.isEmpty { sql += "ORDER BY " + order.joined(separator: ", ") + "\n" }
+        if let limit = plan.limit { sql += "LIMIT \(bind(.integer(Int64(limit))))\n" }
+        return sql
+    }
+
+    mutating func staged() -> String {
+        let names = plan.groups.map(\.attribute.name)
+        var timeName: String?
+        var timeGrain: TimeGrain?
+        for g in plan.groups { if case .time(let t, _, _) = g.attribute, timeName == nil { timeName = g.attribute.name; timeGrain = t } }
+
+        // Step: the aggregates.
+        var select: [String] = plan.groups.map { "    \(expression($0.attribute)) AS \(q($0.attribute.name))" }
+        var sortNames: [String] = []
+        for g in plan.groups {
+            if case .dimension(let n, let alias, _, let sort?) = g.attribute {
+                select.append("    \(column(alias, sort)) AS \(q("_sort_" + n))")
+                sortNames.append("_sort_" + n)
+            } else {
+                sortNames.append(g.attribute.name)
+            }
+        }
+        for (i, c) in plan.components.enumerated() where !c.isCustomerLevel {
+            select.append("    \(aggregate(c)) AS \(q("_c\(i)"))")
+        }
+        if let d = plan.denominator, timeGrain != nil {
+            let date = column(plan.factAlias, plan.dateColumn)
+            let year = timeGrain == .financialYear || timeGrain == .financialQuarter
+                ? "(CAST(substr(\(date), 1, 4) AS INTEGER) - (CAST(substr(\(date), 6, 2) AS INTEGER) < 4))"
+                : "CAST(substr(\(date), 1, 4) AS INTEGER)"
+            select.append("    MIN(\(year)) AS \(q("_year"))")
+            _ = d
+        }
+        var sql = "WITH agg AS (\n  SELECT\n" + select.joined(separator: ",\n") + "\n"
+        sql += indent(fromWhere())
+        let (group, _) = groupBy()
+        if !group.isEmpty { sql += "  GROUP BY " + group.joined(separator: ", ") + "\n" }
+        sql += ")"
+        if let p = plan.span { steps.append("keep \(plan.dateColumn) in \(p)") }
+        if plan.filter != nil { steps.append("apply filter") }
+        steps.append("agg: " + (plan.groups.isEmpty ? "" : "group by " + names.joined(separator: ", ") + "; ")
+                     + plan.components.enumerated().filter { !$0.element.isCustomerLevel }.map { "_c\($0.offset) = \(describe($0.element))" }.joined(separator: ", "))
+
+        // Step: customers, one row per customer per group, then counted per group.
+        let customerComponents = plan.components.enumerated().filter { $0.element.isCustomerLevel }
+        if !customerComponents.isEmpty, let key = plan.customerKey {
+            var cs: [String] = plan.groups.map { "    \(expression($0.attribute)) AS \(q($0.attribute.name))" }
+            for (i, c) in customerComponents {
+                switch c {
+                case .customersWithTotal(_, let col, _): cs.append("    SUM(\(column(plan.factAlias, col))) AS \(q("_v\(i)"))")
+                case .customersWithDistinct(_, let col, _): cs.append("    COUNT(DISTINCT \(column(plan.factAlias, col))) AS \(q("_v\(i)"))")
+                case .aggregate: break
+                }
+            }
+            sql += ",\ncustomers AS (\n  SELECT\n" + cs.joined(separator: ",\n") + "\n" + indent(fromWhere())
+            let (g2, _) = groupBy(extra: [column(plan.factAlias, key)])
+            sql += "  GROUP BY " + g2.joined(separator: ", ") + "\n)"
+            var ts: [String] = names.map { "    \(q($0))" }
+            for (i, c) in customerComponents {
+                switch c {
+                case .customersWithTotal(_, _, let n), .customersWithDistinct(_, _, let n):
+                    ts.append("    SUM(\(q("_v\(i)")) >= \(n)) AS \(q("_c\(i)"))")
+                case .aggregate: break
+                }
+            }
+            sql += ",\ncustomer_totals AS (\n  SELECT\n" + ts.joined(separator: ",\n") + "\n  FROM customers\n"
+            if !names.isEmpty { sql += "  GROUP BY " + names.map(q).joined(separator: ", ") + "\n" }
+            sql += ")"
+            steps.append("customers: one row per \(key) per group; customer_totals: " + customerComponents.map { "_c\($0.offset) = \(describe($0.element))" }.joined(separator: ", "))
+        }
+
+        // Step: the denominator, summed at its own grain.
+        if let d = plan.denominator {
+            var ds: [String] = d.keys.map { "    \(expression($0.attribute)) AS \(q("_k\($0.group)"))" }
+            ds.append("    d0.\(q(d.yearColumn)) AS \(q("_year"))")
+            ds.append("    SUM(d0.\(q(d.column))) AS \(q("_denominator"))")
+            sql += ",\ndenominator AS (\n  SELECT\n" + ds.joined(separator: ",\n") + "\n  FROM \(q(d.table)) AS d0\n"
+            for j in d.joins {
+                sql += "  LEFT JOIN \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
+            }
+            if let f = d.filter { sql += "  WHERE " + filterSQL(f) + "\n" }
+            sql += "  GROUP BY " + (d.keys.map { expression($0.attribute) } + ["d0.\(q(d.yearColumn))"]).joined(separator: ", ") + "\n)"
+            steps.append("denominator: sum(\(d.table).\(d.column)) by " + (d.keys.map { plan.groups[$0.group].attribute.name } + ["year"]).joined(separator: ", ")
+                         + (d.filter == nil ? "" : ", filtered") + "; never joined to fact rows, so never multiplied")
+        }
+
+        // Final step: measures from the pieces.
+        var out: [String] = names.map { "  agg.\(q($0))" }
+        let partition = timeName.map { "PARTITION BY agg.\(q($0))" } ?? ""
+        for m in plan.measures {
+            out.append("  \(measureSQL(m.expression, partition: partition)) AS \(q(m.name))")
+        }
+        sql += "\nSELECT\n" + out.joined(separator: ",\n") + "\nFROM agg\n"
+        if !customerComponents.isEmpty {
+            let on = names.isEmpty ? "1 = 1" : names.map { "customer_totals.\(q($0)) IS agg.\(q($0))" }.joined(separator: " AND ")
+            sql += "LEFT JOIN customer_totals ON \(on)\n"
+        }
+        if let d = plan.denominator {
+            let table = q(d.table), year = q(d.yearColumn)
+            let bounds = "(SELECT MAX(\(year)) FROM \(table))", lower = "(SELECT MIN(\(year)) FROM \(table))"
+            let wanted: String
+            if timeGrain != nil {
+                wanted = "agg.\(q("_year"))"
+            } else if let y = d.fixedYear {
+                wanted = bind(.integer(Int64(y)))
+            } else {
+                wanted = bounds
+            }
+            var on = d.keys.map { "denominator.\(q("_k\($0.group)")) IS agg.\(q(plan.groups[$0.group].attribute.name))" }
+            // The nearest year the denominator has, when the data runs beyond it.
+            on.append("denominator.\(q("_year")) = MAX(MIN(\(wanted), \(bounds)), \(lower))")
+            sql += "LEFT JOIN denominator ON " + on.joined(separator: "\n  AND ") + "\n"
+        }
+        if !sortNames.isEmpty { sql += "ORDER BY " + sortNames.map { "agg.\(q($0))" }.joined(separator: ", ") + "\n" }
+        if let limit = plan.limit { sql += "LIMIT \(bind(.integer(Int64(limit))))\n" }
+        steps.append("combine: " + plan.measures.map { "\($0.name) = \(describeExpression($0.expression))" }.joined(separator: ", "))
+        return sql
+    }
+
+    func componentSQL(_ i: Int) -> String {
+        plan.components[i].isCustomerLevel ? "COALESCE(customer_totals.\(q("_c\(i)")), 0)" : "agg.\(q("_c\(i)"))"
+    }
+
+    func measureSQL(_ e: MeasureExpression, partition: String) -> String {
+        switch e {
+        case .component(let i): return componentSQL(i)
+        case .ratio(let a, let b):
+            return "(\(measureSQL(a, partition: partition))) * 1.0 / NULLIF(\(measureSQL(b, partition: partition)), 0)"
+        case .share(let a):
+            let inner = measureSQL(a, partition: partition)
+            return "(\(inner)) * 1.0 / NULLIF(SUM(\(inner)) OVER (\(partition)), 0)"
+        case .rate(let a, let per):
+            return "(\(measureSQL(a, partition: partition))) * \(NumberFormat.trimmed(per, maxDecimals: 6)).0 / NULLIF(denominator.\(q("_denominator")), 0)"
+        }
+    }
+
+    func describeExpression(_ e: MeasureExpression) -> String {
+        switch e {
+        case .component(let i): return "_c\(i)"
+        case .ratio(let a, let b): return "\(describeExpression(a)) / \(describeExpression(b))"
+        case .share(let a): return "\(describeExpression(a)) / total in period"
+        case .rate(let a, let per): return "\(describeExpression(a)) * \(NumberFormat.trimmed(per, maxDecimals: 6)) / denominator"
+        }
+    }
+
+    func indent(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+    }
+
+    mutating func filterSQL(_ f: PlannedFilter) -> String {
         switch f {
         case .compare(let a, let op, let v):
             return "\(expression(a)) \(op == .notEqual ? "<>" : op.rawValue) \(bind(v))"
         case .member(let a, let values, let negated):
-            return "\(expression(a)) \(negated ? "NOT IN" : "IN") (" + values.map(bind).joined(separator: ", ") + ")"
+            let e = expression(a)
+            var placeholders: [String] = []
+            for v in values { placeholders.append(bind(v)) }
+            return "\(e) \(negated ? "NOT IN" : "IN") (" + placeholders.joined(separator: ", ") + ")"
         case .and(let a, let b):
-            return "(\(filterSQL(a, expression: expression, bind: bind)) AND \(filterSQL(b, expression: expression, bind: bind)))"
+            let l = filterSQL(a)
+            return "(\(l) AND \(filterSQL(b)))"
         case .or(let a, let b):
-            return "(\(filterSQL(a, expression: expression, bind: bind)) OR \(filterSQL(b, expression: expression, bind: bind)))"
+            let l = filterSQL(a)
+            return "(\(l) OR \(filterSQL(b)))"
         case .not(let a):
-            return "NOT (\(filterSQL(a, expression: expression, bind: bind)))"
+            return "NOT (\(filterSQL(a)))"
         }
     }
 }

@@ -35,11 +35,21 @@ public struct SQLiteDialect: SQLDialect {
         case .month: return "substr(\(e), 1, 7)"
         case .quarter: return "substr(\(e), 1, 4) || '-Q' || ((CAST(substr(\(e), 6, 2) AS INTEGER) + 2) / 3)"
         case .year: return "substr(\(e), 1, 4)"
+        case .isoWeek:
+            // The ISO week belongs to the year of its Thursday; its number counts Thursdays.
+            let thursday = "date(\(e), '-3 days', 'weekday 4')"
+            return "strftime('%Y', \(thursday)) || '-W' || printf('%02d', (CAST(strftime('%j', \(thursday)) AS INTEGER) - 1) / 7 + 1)"
         case .financialYear:
-            // The year the financial year starts: the calendar year, less one before April.
-            let start = "(CAST(substr(\(e), 1, 4) AS INTEGER) - (CAST(substr(\(e), 6, 2) AS INTEGER) < 4))"
-            return "printf('%d-%02d', \(start), (\(start) + 1) % 100)"
+            return "printf('%d-%02d', \(financialYearStart(e)), (\(financialYearStart(e)) + 1) % 100)"
+        case .financialQuarter:
+            let month = "CAST(substr(\(e), 6, 2) AS INTEGER)"
+            return "printf('%d-%02d Q%d', \(financialYearStart(e)), (\(financialYearStart(e)) + 1) % 100, ((\(month) + 8) % 12) / 3 + 1)"
         }
+    }
+
+    /// The calendar year a financial year starts in: the date's year, less one before April.
+    func financialYearStart(_ e: String) -> String {
+        "(CAST(substr(\(e), 1, 4) AS INTEGER) - (CAST(substr(\(e), 6, 2) AS INTEGER) < 4))"
     }
 
     public func aggregate(_ agg: Aggregation, of e: String?) -> String {

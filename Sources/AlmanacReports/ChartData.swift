@@ -59,10 +59,5 @@ enum ChartData {
         return text
     }
 
-    static func grainLabel(_ g: TimeGrain) -> String {
-        switch g {
-        case .financialYear: return "Financial year"
-        default: return g.rawValue.prefix(1).uppercased() + g.rawValue.dropFirst()
-        }
-    }
+    static func grainLabel(_ g: TimeGrain) -> String { g.title }
 }

@@ -10,9 +10,9 @@ final class ModelLoaderTests: XCTestCase {
     func testTheShippedModelLoads() throws {
         let m = try ModelLoader.load(path: Self.root.appendingPathComponent("models/council.yaml").path)
         XCTAssertEqual(Set(m.tables.map(\.name)), ["districts", "wards", "services", "customers", "activity"])
-        XCTAssertEqual(Set(m.measures.map(\.agg)), Set(Aggregation.allCases))
+        XCTAssertEqual(Set(m.measures.compactMap(\.agg)), Set(Aggregation.allCases))
         XCTAssertEqual(m.hierarchies.first { $0.name == "geography" }?.levels, ["county", "district", "ward"])
-        XCTAssertEqual(m.time.grains, [.day, .month, .quarter, .year, .financialYear])
+        XCTAssertEqual(m.time.grains, [.day, .isoWeek, .month, .quarter, .financialQuarter, .year, .financialYear])
         // Dimension tables load before the facts that reference them.
         let order = m.loadOrder.map(\.name)
         XCTAssertLessThan(order.firstIndex(of: "districts")!, order.firstIndex(of: "wards")!)
@@ -75,7 +75,7 @@ final class ModelLoaderTests: XCTestCase {
         XCTAssertTrue(type[0].message.contains("unknown column type `int`"))
         let sumText = error(replacing: "    agg: sum\n    column: spend_gbp", with: "    agg: sum\n    column: outcome")
         XCTAssertTrue(sumText[0].message.contains("which is text"), sumText[0].message)
-        let grain = error(replacing: "grains: [day, month", with: "grains: [day, mnth")
+        let grain = error(replacing: "grains: [day, iso_week, month", with: "grains: [day, iso_week, mnth")
         XCTAssertEqual(grain[0].hint, "did you mean `month`?")
     }
 
