@@ -97,6 +97,36 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The first day of the period a key names (the inverse of `key(for:)`), or nil.
+    public func startDay(ofKey key: String) -> Day? {
+        let parts = key.split(separator: "-")
+        switch self {
+        case .day: return Day(iso: key)
+        case .month: return Day(iso: key + "-01")
+        case .year: return Int(key).flatMap { Day(year: $0, month: 1, day: 1) }
+        case .quarter:
+            guard parts.count == 2, let y = Int(parts[0]), parts[1].hasPrefix("Q"), let q = Int(parts[1].dropFirst()), (1...4).contains(q) else { return nil }
+            return Day(year: y, month: q * 3 - 2, day: 1)
+        case .financialYear:
+            guard parts.count == 2, let y = Int(parts[0]) else { return nil }
+            return Day(year: y, month: 4, day: 1)
+        case .financialQuarter:
+            guard let y = Int(key.prefix(4)), let q = Int(key.suffix(1)), (1...4).contains(q) else { return nil }
+            return Day(year: y, month: 4, day: 1)?.firstOfMonth(adding: (q - 1) * 3)
+        case .isoWeek:
+            guard parts.count == 2, let y = Int(parts[0]), parts[1].hasPrefix("W"), let w = Int(parts[1].dropFirst()),
+                let jan4 = Day(year: y, month: 1, day: 4)
+            else { return nil }
+            return jan4.adding(days: -jan4.weekday + (w - 1) * 7)
+        }
+    }
+
+    /// The key `n` periods after (negative: before) the one named by `key`.
+    public func key(_ key: String, shiftedBy n: Int) -> String? {
+        guard let d = startDay(ofKey: key) else { return nil }
+        return Period(grain: self, containing: d).shifted(by: n).key
+    }
+
     /// Whether the grain is calendar-aligned within a year, so its periods can be compared
     /// with the same period a year earlier by moving back 12 months.
     public var periodsPerYear: Int? {

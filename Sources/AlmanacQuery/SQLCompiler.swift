@@ -181,14 +181,14 @@ private struct Writer {
             select.append("    MIN(\(year)) AS \(q("_year"))")
             _ = d
         }
-        var sql = "WITH agg AS (\n  SELECT\n" + select.joined(separator: ",\n") + "\n"
+        var sql = "WITH _agg AS (\n  SELECT\n" + select.joined(separator: ",\n") + "\n"
         sql += indent(fromWhere())
         let (group, _) = groupBy()
         if !group.isEmpty { sql += "  GROUP BY " + group.joined(separator: ", ") + "\n" }
         sql += ")"
         if let p = plan.span { steps.append("keep \(plan.dateColumn) in \(p)") }
         if plan.filter != nil { steps.append("apply filter") }
-        steps.append("agg: " + (plan.groups.isEmpty ? "" : "group by " + names.joined(separator: ", ") + "; ")
+        steps.append("_agg: " + (plan.groups.isEmpty ? "" : "group by " + names.joined(separator: ", ") + "; ")
                      + plan.components.enumerated().filter { !$0.element.isCustomerLevel }.map { "_c\($0.offset) = \(describe($0.element))" }.joined(separator: ", "))
 
         // Step: customers, one row per customer per group, then counted per group.
@@ -202,7 +202,7 @@ private struct Writer {
                 case .aggregate: break
                 }
             }
-            sql += ",\ncustomers AS (\n  SELECT\n" + cs.joined(separator: ",\n") + "\n" + indent(fromWhere())
+            sql += ",\n_per_customer AS (\n  SELECT\n" + cs.joined(separator: ",\n") + "\n" + indent(fromWhere())
             let (g2, _) = groupBy(extra: [column(plan.factAlias, key)])
             sql += "  GROUP BY " + g2.joined(separator: ", ") + "\n)"
             var ts: [String] = names.map { "    \(q($0))" }
@@ -213,10 +213,10 @@ private struct Writer {
                 case .aggregate: break
                 }
             }
-            sql += ",\ncustomer_totals AS (\n  SELECT\n" + ts.joined(separator: ",\n") + "\n  FROM customers\n"
+            sql += ",\n_customer_counts AS (\n  SELECT\n" + ts.joined(separator: ",\n") + "\n  FROM _per_customer\n"
             if !names.isEmpty { sql += "  GROUP BY " + names.map(q).joined(separator: ", ") + "\n" }
             sql += ")"
-            steps.append("customers: one row per \(key) per group; customer_totals: " + customerComponents.map { "_c\($0.offset) = \(describe($0.element))" }.joined(separator: ", "))
+            steps.append("_per_customer: one row per \(key) per group; _customer_counts: " + customerComponents.map { "_c\($0.offset) = \(describe($0.element))" }.joined(separator: ", "))
         }
 
         // Step: the denominator, summed at its own grain.
@@ -224,51 +224,51 @@ private struct Writer {
             var ds: [String] = d.keys.map { "    \(expression($0.attribute)) AS \(q("_k\($0.group)"))" }
             ds.append("    d0.\(q(d.yearColumn)) AS \(q("_year"))")
             ds.append("    SUM(d0.\(q(d.column))) AS \(q("_denominator"))")
-            sql += ",\ndenominator AS (\n  SELECT\n" + ds.joined(separator: ",\n") + "\n  FROM \(q(d.table)) AS d0\n"
+            sql += ",\n_denominator AS (\n  SELECT\n" + ds.joined(separator: ",\n") + "\n  FROM \(q(d.table)) AS d0\n"
             for j in d.joins {
                 sql += "  LEFT JOIN \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
             }
             if let f = d.filter { sql += "  WHERE " + filterSQL(f) + "\n" }
             sql += "  GROUP BY " + (d.keys.map { expression($0.attribute) } + ["d0.\(q(d.yearColumn))"]).joined(separator: ", ") + "\n)"
-            steps.append("denominator: sum(\(d.table).\(d.column)) by " + (d.keys.map { plan.groups[$0.group].attribute.name } + ["year"]).joined(separator: ", ")
+            steps.append("_denominator: sum(\(d.table).\(d.column)) by " + (d.keys.map { plan.groups[$0.group].attribute.name } + ["year"]).joined(separator: ", ")
                          + (d.filter == nil ? "" : ", filtered") + "; never joined to fact rows, so never multiplied")
         }
 
         // Final step: measures from the pieces.
-        var out: [String] = names.map { "  agg.\(q($0))" }
-        let partition = timeName.map { "PARTITION BY agg.\(q($0))" } ?? ""
+        var out: [String] = names.map { "  _agg.\(q($0))" }
+        let partition = timeName.map { "PARTITION BY _agg.\(q($0))" } ?? ""
         for m in plan.measures {
             out.append("  \(measureSQL(m.expression, partition: partition)) AS \(q(m.name))")
         }
-        sql += "\nSELECT\n" + out.joined(separator: ",\n") + "\nFROM agg\n"
+        sql += "\nSELECT\n" + out.joined(separator: ",\n") + "\nFROM _agg\n"
         if !customerComponents.isEmpty {
-            let on = names.isEmpty ? "1 = 1" : names.map { "customer_totals.\(q($0)) IS agg.\(q($0))" }.joined(separator: " AND ")
-            sql += "LEFT JOIN customer_totals ON \(on)\n"
+            let on = names.isEmpty ? "1 = 1" : names.map { "_customer_counts.\(q($0)) IS _agg.\(q($0))" }.joined(separator: " AND ")
+            sql += "LEFT JOIN _customer_counts ON \(on)\n"
         }
         if let d = plan.denominator {
             let table = q(d.table), year = q(d.yearColumn)
             let bounds = "(SELECT MAX(\(year)) FROM \(table))", lower = "(SELECT MIN(\(year)) FROM \(table))"
             let wanted: String
             if timeGrain != nil {
-                wanted = "agg.\(q("_year"))"
+                wanted = "_agg.\(q("_year"))"
             } else if let y = d.fixedYear {
                 wanted = bind(.integer(Int64(y)))
             } else {
                 wanted = bounds
             }
-            var on = d.keys.map { "denominator.\(q("_k\($0.group)")) IS agg.\(q(plan.groups[$0.group].attribute.name))" }
+            var on = d.keys.map { "_denominator.\(q("_k\($0.group)")) IS _agg.\(q(plan.groups[$0.group].attribute.name))" }
             // The nearest year the denominator has, when the data runs beyond it.
-            on.append("denominator.\(q("_year")) = MAX(MIN(\(wanted), \(bounds)), \(lower))")
-            sql += "LEFT JOIN denominator ON " + on.joined(separator: "\n  AND ") + "\n"
+            on.append("_denominator.\(q("_year")) = MAX(MIN(\(wanted), \(bounds)), \(lower))")
+            sql += "LEFT JOIN _denominator ON " + on.joined(separator: "\n  AND ") + "\n"
         }
-        if !sortNames.isEmpty { sql += "ORDER BY " + sortNames.map { "agg.\(q($0))" }.joined(separator: ", ") + "\n" }
+        if !sortNames.isEmpty { sql += "ORDER BY " + sortNames.map { "_agg.\(q($0))" }.joined(separator: ", ") + "\n" }
         if let limit = plan.limit { sql += "LIMIT \(bind(.integer(Int64(limit))))\n" }
         steps.append("combine: " + plan.measures.map { "\($0.name) = \(describeExpression($0.expression))" }.joined(separator: ", "))
         return sql
     }
 
     func componentSQL(_ i: Int) -> String {
-        plan.components[i].isCustomerLevel ? "COALESCE(customer_totals.\(q("_c\(i)")), 0)" : "agg.\(q("_c\(i)"))"
+        plan.components[i].isCustomerLevel ? "COALESCE(_customer_counts.\(q("_c\(i)")), 0)" : "_agg.\(q("_c\(i)"))"
     }
 
     func measureSQL(_ e: MeasureExpression, partition: String) -> String {
@@ -280,7 +280,7 @@ private struct Writer {
             let inner = measureSQL(a, partition: partition)
             return "(\(inner)) * 1.0 / NULLIF(SUM(\(inner)) OVER (\(partition)), 0)"
         case .rate(let a, let per):
-            return "(\(measureSQL(a, partition: partition))) * \(NumberFormat.trimmed(per, maxDecimals: 6)).0 / NULLIF(denominator.\(q("_denominator")), 0)"
+            return "(\(measureSQL(a, partition: partition))) * \(NumberFormat.trimmed(per, maxDecimals: 6)).0 / NULLIF(_denominator.\(q("_denominator")), 0)"
         }
     }
 

@@ -114,6 +114,16 @@ public enum CouncilProfile {
     /// The last day of the data.
     public static let lastDay = Day(year: 2026, month: 3, day: 31)!
 
+    /// Yearly population growth of a district: faster in the growing Preston and Chorley
+    /// areas, slower in the east Lancashire towns.
+    public static func populationGrowth(_ d: District) -> Double {
+        switch d.abbreviation {
+        case "PRE", "CHO", "SRI": return 0.009
+        case "BUR", "HYN", "PEN", "ROS": return 0.002
+        default: return 0.005
+        }
+    }
+
     /// Each year the Web channel takes this much share from Phone (channel shift).
     public static let webShiftPerYear = 0.05
 

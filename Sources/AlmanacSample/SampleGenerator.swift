@@ -86,6 +86,16 @@ public struct SampleGenerator: Sendable {
             out.line("ward_code,ward_name,district_code")
             for w in wards { out.line("\(w.code),\(w.name),\(w.district)") }
         }
+        try emit("population.csv") { out in
+            // Mid-year resident population estimates, one row per district and calendar year.
+            out.line("district_code,year,population")
+            for d in profile.districts {
+                for year in profile.firstDay.year...profile.lastDay.year {
+                    let growth = pow(1 + profile.populationGrowth(d), Double(year - 2022))
+                    out.line("\(d.code),\(year),\(Int((Double(d.population) * growth).rounded()))")
+                }
+            }
+        }
         try emit("services.csv") { out in
             out.line("service_code,service_name,directorate")
             for s in profile.services { out.line(CSVWriter.escape(s.code) + "," + CSVWriter.escape(s.name) + "," + CSVWriter.escape(s.directorate)) }

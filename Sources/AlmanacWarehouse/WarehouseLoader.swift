@@ -122,7 +122,9 @@ extension Warehouse {
             return LoadReport.Entry(table: t.name, file: path, read: 0, loaded: 0, rejected: 0,
                                     skippedAsDuplicate: "the same bytes were loaded as \(name) on \(when)")
         }
-        if t.role == .fact {
+        // Facts and denominators are appended, so a changed extract under a known name could
+        // count rows twice; dimensions are upserted by key and cannot.
+        if t.role != .dimension {
             if options.replace {
                 try db.execute(sql: "DELETE FROM \(t.name.quotedDatabaseIdentifier)")
                 try db.execute(sql: "DELETE FROM _almanac_loads WHERE table_name = ?", arguments: [t.name])

@@ -21,12 +21,26 @@ struct Query: ParsableCommand {
             Text goes in single quotes; write a quote inside text as ''.
 
             Periods (--period): 2025-10 (month), 2025-Q3 (quarter), 2025 (calendar year),
-            FY2024-25 or 2024-25 (financial year, April to March), 2025-10-03 (day).
+            FY2024-25 or 2024-25 (financial year, April to March), 2025-10-03 (day), and
+            relative to the latest data: latest, latest quarter, last 12 months, last 3
+            months, FYTD (financial year to date).
+
+            Time grains for --by: day, iso_week, month, quarter, financial_quarter, year,
+            financial_year. Periods with no activity appear as zero (counts and sums) or
+            empty (ratios and rates), never as a missing row.
+
+            Comparisons (--compare previous, --compare year, or both): each measure gets the
+            value for the comparison period, the change and the percentage change. "previous"
+            is the same number of periods immediately before; "year" the same periods a year
+            earlier.
 
             Examples:
               almanac query contacts,spend --by directorate,financial_year --where "district = 'Preston'"
               almanac query customers --by age_band --period FY2024-25 --format csv
               almanac query contacts --by month --period 2025 --explain
+              almanac query contacts_per_1000 --by district --period FY2024-25 --compare year
+              almanac query contacts --by district --period "last 12 months" --top 5
+              almanac query spend --by directorate,service --period 2025-10 --totals
             """)
 
     @OptionGroup var options: ProjectOptions
@@ -40,8 +54,17 @@ struct Query: ParsableCommand {
     @Option(name: .customLong("where"), help: "A filter, e.g. \"district = 'Preston' and channel != 'Web'\".")
     var filter: String?
 
-    @Option(help: "A period: 2025-10, 2025-Q3, 2025, FY2024-25, 2025-10-03.")
+    @Option(help: "A period: 2025-10, 2025-Q3, 2025, FY2024-25, 2025-10-03, latest, \"last 12 months\", FYTD.")
     var period: String?
+
+    @Option(help: "Compare with the previous period (previous) or a year earlier (year); may be repeated.")
+    var compare: [Comparison] = []
+
+    @Option(help: "Keep the top N members of the last --by dimension, with an \"All other\" row.")
+    var top: Int?
+
+    @Flag(help: "Add subtotals for each level of --by and a grand total.")
+    var totals = false
 
     @Option(help: "Keep the first N rows.")
     var limit: Int?
@@ -58,22 +81,43 @@ struct Query: ParsableCommand {
         try guarded {
             let model = try ModelLoader.load(path: options.modelPath)
             let split = { (s: String) in s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-            let request = QueryRequest(
-                measures: split(measures), by: split(by), filter: filter,
-                period: try period.map { try Period(parsing: $0) }, limit: limit)
-            let compiled = SQLCompiler().compile(try QueryPlanner(model: model).plan(request))
-            if explain {
+            let expression = try period.map { try PeriodExpression(parsing: $0) }
+            var request = QueryRequest(measures: split(measures), by: split(by), filter: filter, limit: limit)
+            if case .fixed(let p)? = expression { request.period = p }
+            if explain && expression?.isRelative != true {
+                let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
                 print(compiled.sql, terminator: "")
                 print("-- parameters: " + (compiled.parameters.isEmpty ? "none" : compiled.parameters.map(\.description).joined(separator: ", ")))
                 return
             }
             let warehouse = try Warehouse.openExisting(path: options.warehousePath)
             try warehouse.verify(model: model)
-            if let p = request.period, let range = try warehouse.dateRange(model: model), p.end <= range.first || p.start > range.last {
-                throw Diagnostic(field: "--period", message: "period \(p.key) is outside the data, which runs from \(range.first) to \(range.last)",
-                                 hint: "choose a period between \(range.first) and \(range.last)")
+            let range = try warehouse.dateRange(model: model)
+            var resolved: ResolvedPeriod?
+            if let expression {
+                guard let range else {
+                    throw Diagnostic(field: "--period", message: "the warehouse has no data", hint: "run `almanac load` first")
+                }
+                let r = expression.resolve(lastDay: range.last)
+                if r.span.end <= range.first || r.span.start > range.last {
+                    throw Diagnostic(field: "--period", message: "period \(r.label) is outside the data, which runs from \(range.first) to \(range.last)",
+                                     hint: "choose a period between \(range.first) and \(range.last)")
+                }
+                resolved = r
             }
-            let table = try warehouse.run(compiled)
+            if explain {
+                request.span = resolved?.span
+                let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
+                print(compiled.sql, terminator: "")
+                print("-- parameters: " + (compiled.parameters.isEmpty ? "none" : compiled.parameters.map(\.description).joined(separator: ", ")))
+                return
+            }
+            var queryOptions = QueryOptions()
+            queryOptions.compare = compare
+            queryOptions.top = top
+            queryOptions.totals = totals
+            let table = try QueryExecutor(model: model, warehouse: warehouse).run(request, period: resolved, options: queryOptions)
+            if let resolved, format == .table { print("Period: \(resolved.label)") }
             switch format {
             case .table:
                 if table.rowCount == 0 {
@@ -87,3 +131,5 @@ struct Query: ParsableCommand {
         }
     }
 }
+
+extension Comparison: ExpressibleByArgument {}
