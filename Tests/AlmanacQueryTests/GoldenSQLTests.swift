@@ -62,3 +62,17 @@ final class GoldenSQLTests: XCTestCase {
         XCTAssertThrowsError(try compile(QueryRequest(measures: ["contacts) FROM activity; --"])))
     }
 }
+
+extension GoldenSQLTests {
+    func testRatesSharesAndFilteredMeasuresInStages() throws {
+        try assertGolden(compile(QueryRequest(
+            measures: ["contacts_per_1000", "contacts_share", "web_share"], by: ["financial_year", "district", "service"],
+            filter: "district in ('Preston', 'Wyre') and service != 'Libraries'")))
+    }
+
+    func testCustomerLevelMeasures() throws {
+        try assertGolden(compile(QueryRequest(
+            measures: ["customers", "repeat_contact_rate", "multi_service_customers"], by: ["age_band"],
+            period: try Period(parsing: "FY2024-25"))))
+    }
+}
