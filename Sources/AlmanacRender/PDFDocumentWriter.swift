@@ -88,14 +88,13 @@ public final class PDFDocumentWriter {
         defer { if tag != nil { endTag() } }
         let l = PangoText.layout(cr, s, style, width: width)
         defer { g_object_unref(UnsafeMutableRawPointer(l)) }
-        let size = PangoText.size(l)
-        var left = x
-        if let width, align != .start {
-            left = align == .middle ? x + (width - size.width) / 2 : x + width - size.width
-            pango_layout_set_width(l, -1)
+        if width != nil {
+            // Wrapped text keeps its alignment on every line.
+            pango_layout_set_alignment(l, align == .middle ? PANGO_ALIGN_CENTER : align == .end ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT)
         }
+        let size = PangoText.size(l)
         cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
-        cairo_move_to(cr, left, y)
+        cairo_move_to(cr, x, y)
         pango_cairo_show_layout(cr, l)
         return size.height
     }

@@ -200,7 +200,10 @@ public struct PackRenderer {
         let body = style(theme.text, size: 9.5)
         let head = style(body, weight: .bold)
         let rowH = 18.0
-        let firstW = cols.count > 1 ? width * 0.34 : width
+        // The first column is as wide as its longest entry (within limits); the rest share what is left.
+        let longest = ([cols[0].label] + (0..<table.rowCount).map { cols[0].display(at: $0) })
+            .map { pdf.measure($0, style: head, width: nil).width }.max() ?? 0
+        let firstW = cols.count > 1 ? min(max(longest + 12, width * 0.2), width * 0.4) : width
         let otherW = cols.count > 1 ? (width - firstW) / Double(cols.count - 1) : 0
         func x(_ i: Int) -> Double { margin + (i == 0 ? 0 : firstW + Double(i - 1) * otherW) }
         func w(_ i: Int) -> Double { i == 0 ? firstW : otherW }

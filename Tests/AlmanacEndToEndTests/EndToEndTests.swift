@@ -62,7 +62,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(load.out.contains("72,000"), load.out)
         let again = try almanac("load")
         XCTAssertEqual(again.status, 0)
-        XCTAssertEqual(again.out.components(separatedBy: "skipped").count - 1, 5, again.out)
+        XCTAssertEqual(again.out.components(separatedBy: "skipped").count - 1, 6, again.out)
 
         let csv = try almanac("query", "contacts,spend", "--by", "directorate,financial_year", "--where", "district = 'Preston'", "--format", "csv")
         XCTAssertEqual(csv.status, 0, csv.err)
@@ -124,7 +124,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(pages, 6, "cover, contents, three or more content pages, definitions")
 
         let outline = try run(qpdf, ["--json", "--json-key=outlines", pdf]).out
-        for title in ["Contents", "Contacts by directorate over the last 13 months", "Contacts by district this month",
+        for title in ["Contents", "Contacts by directorate over the last 13 months", "Contacts per 1,000 residents by district this month",
                       "Service summary for the month", "Definitions, sources and data freshness"] {
             XCTAssertTrue(outline.contains("\"title\": \"\(title)\""), "bookmark \(title)")
         }
@@ -141,8 +141,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("<figcaption>Line chart of contacts"))
         let csvs = try FileManager.default.contentsOfDirectory(atPath: out + "/data").filter { $0.hasSuffix(".csv") }
         XCTAssertEqual(csvs.count, 6)
-        let districtCSV = try String(contentsOfFile: out + "/data/02-contacts-by-district-this-month.csv", encoding: .utf8)
-        XCTAssertTrue(districtCSV.hasPrefix("District,Contacts (contacts)\r\n"), districtCSV)
+        let districtCSV = try String(contentsOfFile: out + "/data/02-contacts-per-1-000-residents-by-district-this-month.csv", encoding: .utf8)
+        XCTAssertTrue(districtCSV.hasPrefix("District,\"Contacts per 1,000 residents (contacts per 1,000 residents)\"\r\n"), districtCSV)
         XCTAssertFalse(districtCSV.contains("£"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.almanac-staging-monthly-performance-2025-10"))
 

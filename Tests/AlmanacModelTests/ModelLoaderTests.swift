@@ -9,7 +9,7 @@ final class ModelLoaderTests: XCTestCase {
 
     func testTheShippedModelLoads() throws {
         let m = try ModelLoader.load(path: Self.root.appendingPathComponent("models/council.yaml").path)
-        XCTAssertEqual(Set(m.tables.map(\.name)), ["districts", "wards", "services", "customers", "activity"])
+        XCTAssertEqual(Set(m.tables.map(\.name)), ["districts", "wards", "population", "services", "customers", "activity"])
         XCTAssertEqual(Set(m.measures.compactMap(\.agg)), Set(Aggregation.allCases))
         XCTAssertEqual(m.hierarchies.first { $0.name == "geography" }?.levels, ["county", "district", "ward"])
         XCTAssertEqual(m.time.grains, [.day, .isoWeek, .month, .quarter, .financialQuarter, .year, .financialYear])

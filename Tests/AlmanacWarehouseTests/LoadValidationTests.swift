@@ -38,8 +38,8 @@ final class LoadValidationTests: WarehouseTestCase {
         XCTAssertEqual(activity.read, 72_000)
         XCTAssertEqual(activity.loaded, 72_000)
         XCTAssertEqual(activity.rejected, 0)
-        XCTAssertEqual(report.entries.map(\.table), ["districts", "wards", "services", "customers", "activity"])
-        XCTAssertEqual(try w.loads().count, 5)
+        XCTAssertEqual(report.entries.map(\.table), ["districts", "wards", "population", "services", "customers", "activity"])
+        XCTAssertEqual(try w.loads().count, 6)
         XCTAssertNoThrow(try w.verify(model: model))
     }
 
