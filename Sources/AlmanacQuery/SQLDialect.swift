@@ -27,7 +27,9 @@ public struct SQLiteDialect: SQLDialect {
         "\"" + identifier.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
-    public func placeholder(_ index: Int) -> String { "?" }
+    /// Numbered (`?1`, `?2`…) so the SQL printed by `--explain` can be run as it is in the
+    /// sqlite3 shell after `.parameter set ?1 value`.
+    public func placeholder(_ index: Int) -> String { "?\(index)" }
 
     public func timeGrain(_ grain: TimeGrain, of e: String) -> String {
         switch grain {

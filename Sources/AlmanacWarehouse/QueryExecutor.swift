@@ -37,6 +37,7 @@ public struct QueryOptions: Sendable {
 public struct QueryExecutor: Sendable {
     public let model: SemanticModel
     public let warehouse: Warehouse
+    private var timings: Timings?
 
     /// Creates an executor.
     public init(model: SemanticModel, warehouse: Warehouse) {
@@ -47,6 +48,41 @@ public struct QueryExecutor: Sendable {
     /// The SQL each step ran, for `--explain`.
     public func explain(_ request: QueryRequest) throws -> CompiledQuery {
         SQLCompiler().compile(try QueryPlanner(model: model).plan(request))
+    }
+
+    /// Where the time of a query went, for `--timing` and the overhead benchmark.
+    public final class Timings: @unchecked Sendable {
+        /// Seconds planning and compiling.
+        public var planning = 0.0
+        /// Seconds in the database (preparing, stepping, reading rows).
+        public var database = 0.0
+        /// Seconds for the whole run, including shaping.
+        public var total = 0.0
+        /// Statements run.
+        public var statements = 0
+        /// Creates empty timings.
+        public init() {}
+    }
+
+    private func execute(_ planner: QueryPlanner, _ r: QueryRequest) throws -> DataTable {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let compiled = SQLCompiler().compile(try planner.plan(r))
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        let table = try warehouse.run(compiled)
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        timings?.planning += Double(t1 - t0) / 1e9
+        timings?.database += Double(t2 - t1) / 1e9
+        timings?.statements += 1
+        return table
+    }
+
+    /// Runs `request` over `period` (nil: all time), recording where the time went.
+    public func run(_ request: QueryRequest, period: ResolvedPeriod?, options: QueryOptions = QueryOptions(), timings: Timings) throws -> DataTable {
+        var timed = self
+        timed.timings = timings
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { timings.total += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        return try timed.run(request, period: period, options: options)
     }
 
     /// Runs `request` over `period` (nil: all time).
@@ -93,14 +129,14 @@ public struct QueryExecutor: Sendable {
             var ranking = request
             ranking.by = [last]
             ranking.measures = [request.measures[0]]
-            let ranked = try warehouse.run(SQLCompiler().compile(planner.plan(ranking)))
+            let ranked = try execute(planner, ranking)
             let order = (0..<ranked.rowCount).sorted {
                 (ranked.columns[1].values.double(at: $0) ?? -.infinity) > (ranked.columns[1].values.double(at: $1) ?? -.infinity)
             }
             topMembers = order.prefix(n).compactMap { ranked.columns[0].values.text(at: $0) }
             r.filter = combine(r.filter, member(last, topMembers, negated: false))
         }
-        var table = try warehouse.run(SQLCompiler().compile(planner.plan(r)))
+        var table = try execute(planner, r)
         if let dimensionName {
             table = try addAllOther(table, request: r, dimension: dimensionName, top: topMembers, planner: planner)
         }
@@ -131,7 +167,7 @@ public struct QueryExecutor: Sendable {
         var r = request
         r.by = request.by.filter { $0 != dimension }
         r.filter = request.filter.map { $0.replacingOccurrences(of: member(dimension, top, negated: false), with: member(dimension, top, negated: true)) }
-        let others = try warehouse.run(SQLCompiler().compile(planner.plan(r)))
+        let others = try execute(planner, r)
         let label = "All other"
         // Order: within each combination of the other dimensions, the top members by the
         // first measure, then "All other".
@@ -164,7 +200,7 @@ public struct QueryExecutor: Sendable {
         for k in 0..<dims.count {
             var r = request
             r.by = Array(dims.prefix(k))
-            byLevel[k] = try warehouse.run(SQLCompiler().compile(planner.plan(r)))
+            byLevel[k] = try execute(planner, r)
         }
         func prefix(_ t: DataTable, _ row: Int, _ k: Int) -> [String] { (0..<k).map { t.columns[$0].values.text(at: row) ?? "" } }
         var builder = TableBuilder(like: table)

@@ -169,8 +169,11 @@ public final class Warehouse: Sendable {
         try queue.read { db in
             guard try db.tableExists(model.time.table) else { return nil }
             let c = model.time.column.quotedDatabaseIdentifier, t = model.time.table.quotedDatabaseIdentifier
-            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(\(c)), MAX(\(c)) FROM \(t)"),
-                let a: String = row[0], let b: String = row[1], let first = Day(iso: a), let last = Day(iso: b)
+            // Two queries: SQLite answers a lone MIN or MAX from the index in one step, but
+            // scans the whole index when both are asked for together.
+            guard let a = try String.fetchOne(db, sql: "SELECT MIN(\(c)) FROM \(t)"),
+                let b = try String.fetchOne(db, sql: "SELECT MAX(\(c)) FROM \(t)"),
+                let first = Day(iso: a), let last = Day(iso: b)
             else { return nil }
             return (first, last)
         }

@@ -75,6 +75,9 @@ struct Query: ParsableCommand {
     @Flag(help: "Print the SQL and its parameters instead of running it.")
     var explain = false
 
+    @Flag(help: "Print to standard error where the time went: planning, database, shaping.")
+    var timing = false
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
     func run() throws {
@@ -116,7 +119,16 @@ struct Query: ParsableCommand {
             queryOptions.compare = compare
             queryOptions.top = top
             queryOptions.totals = totals
-            let table = try QueryExecutor(model: model, warehouse: warehouse).run(request, period: resolved, options: queryOptions)
+            let timings = QueryExecutor.Timings()
+            let table = try QueryExecutor(model: model, warehouse: warehouse).run(request, period: resolved, options: queryOptions, timings: timings)
+            if timing {
+                var err = StandardError()
+                let own = timings.total - timings.database
+                print(String(format: "timing: %d statement(s); database %.2f ms; planning %.2f ms; shaping %.2f ms; query layer overhead %.2f%%",
+                             timings.statements, timings.database * 1000, timings.planning * 1000,
+                             (timings.total - timings.database - timings.planning) * 1000,
+                             timings.database > 0 ? own / timings.database * 100 : 0), to: &err)
+            }
             if let resolved, format == .table { print("Period: \(resolved.label)") }
             switch format {
             case .table:

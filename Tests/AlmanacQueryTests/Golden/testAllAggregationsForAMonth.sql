@@ -10,5 +10,5 @@ SELECT
   MIN(t0."spend_gbp") AS "min_spend",
   MAX(t0."spend_gbp") AS "max_spend"
 FROM "activity" AS t0
-WHERE t0."activity_date" >= ? AND t0."activity_date" < ?
+WHERE t0."activity_date" >= ?1 AND t0."activity_date" < ?2
 -- parameters: '2025-10-01', '2025-11-01'

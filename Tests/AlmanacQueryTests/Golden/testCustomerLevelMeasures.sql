@@ -12,7 +12,7 @@ WITH _agg AS (
     COUNT(DISTINCT t0."customer_id") AS "_c0"
   FROM "activity" AS t0
   LEFT JOIN "customers" AS t1 ON t1."customer_id" = t0."customer_id"
-  WHERE t0."activity_date" >= ? AND t0."activity_date" < ?
+  WHERE t0."activity_date" >= ?1 AND t0."activity_date" < ?2
   GROUP BY t1."age_band", t1."age_band_order"
 ),
 _per_customer AS (
@@ -22,7 +22,7 @@ _per_customer AS (
     COUNT(DISTINCT t0."service_code") AS "_v2"
   FROM "activity" AS t0
   LEFT JOIN "customers" AS t1 ON t1."customer_id" = t0."customer_id"
-  WHERE t0."activity_date" >= ? AND t0."activity_date" < ?
+  WHERE t0."activity_date" >= ?3 AND t0."activity_date" < ?4
   GROUP BY t1."age_band", t1."age_band_order", t0."customer_id"
 ),
 _customer_counts AS (
