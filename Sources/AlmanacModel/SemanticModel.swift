@@ -30,6 +30,20 @@ public struct SemanticModel: Sendable {
     /// Names a query may group or filter by: dimensions and time grains.
     public var groupableNames: [String] { dimensions.map(\.name) + time.grains.map(\.rawValue) }
 
+    /// The next level up (`down == false`) or down a hierarchy from `name`, if there is one.
+    /// Time drills year → quarter → month → day, and financial year → financial quarter → month.
+    public func drill(from name: String, down: Bool) -> String? {
+        var paths = hierarchies.map(\.levels)
+        paths.append(["year", "quarter", "month", "day"])
+        paths.append(["financial_year", "financial_quarter", "month", "day"])
+        for levels in paths {
+            guard let i = levels.firstIndex(of: name) else { continue }
+            let j = down ? i + 1 : i - 1
+            if levels.indices.contains(j) { return levels[j] }
+        }
+        return nil
+    }
+
     /// Tables in an order where every table comes after the tables it joins to, so that a
     /// load can check keys against what is already loaded.
     public var loadOrder: [TableDef] {

@@ -29,6 +29,14 @@ public struct SQLCompiler: Sendable {
         var w = Writer(dialect: dialect, plan: plan)
         return w.compile()
     }
+
+    /// The plan's rows before grouping: its FROM, joins and WHERE, with their parameters, for
+    /// queries built on the same rows (customer combinations).
+    public func source(_ plan: QueryPlan) -> (sql: String, parameters: [SQLValue]) {
+        var w = Writer(dialect: dialect, plan: plan)
+        let sql = w.fromWhere()
+        return (sql, w.parameters)
+    }
 }
 
 /// The state of one compilation: parameters are bound in the order their placeholders

@@ -8,6 +8,10 @@ import Foundation
 public enum ReportLoader {
     /// Loads `reports/NAME.yaml` under `directory`.
     public static func load(name: String, directory: String, model: SemanticModel) throws -> ReportDefinition {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw Diagnostic(field: "report", message: "`\(name)` is not a report name",
+                             hint: "report names are file names in reports/ without .yaml: letters, digits, - and _")
+        }
         let path = (directory as NSString).appendingPathComponent(name + ".yaml")
         guard FileManager.default.fileExists(atPath: path) else {
             let available = available(in: directory)

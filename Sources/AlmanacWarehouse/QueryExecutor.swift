@@ -2,6 +2,7 @@ import AlmanacCore
 import AlmanacModel
 import AlmanacQuery
 import Foundation
+import GRDB
 
 /// A comparison a query can add beside each measure.
 public enum Comparison: String, Sendable, CaseIterable {
@@ -106,6 +107,48 @@ public struct QueryExecutor: Sendable {
             table = compare(table, with: try shaped(cr, options: options), comparison: c, shift: shift)
         }
         return table
+    }
+
+    /// Customers counted by the combination of members of `dimension` they used in the
+    /// span ("Highways + Waste and recycling"), most common first: which services customers
+    /// use together. Only customers with activity in the span are counted.
+    public func combinations(of dimension: String, request: QueryRequest, period: ResolvedPeriod?) throws -> DataTable {
+        guard let key = model.measures.lazy.compactMap({ m -> String? in
+            if case .customerCount(let k, _) = m.kind { return k }
+            if case .aggregate(.countDistinct, let c?, nil) = m.kind, m.table == self.model.time.table { return c }
+            return nil
+        }).first else {
+            throw Diagnostic(field: "--combinations", message: "the model declares no customer key", hint: "add a customer_count measure")
+        }
+        var r = request
+        r.span = period?.span ?? request.span
+        r.by = [dimension]
+        r.measures = [request.measures.first ?? model.measures[0].name]
+        let plan = try QueryPlanner(model: model).plan(r)
+        guard case .dimension(_, let alias, let column, _)? = plan.groups.first?.attribute else {
+            throw Diagnostic(field: "--combinations", message: "`\(dimension)` is not a dimension", hint: "e.g. --combinations service")
+        }
+        // The plan's own rows (joins, period, filter); only what is selected from them differs.
+        let source = SQLCompiler().source(plan)
+        let sql = """
+            WITH _members AS (
+              SELECT DISTINCT t0."\(key)" AS _key, \(alias)."\(column)" AS _member
+              \(source.sql)  ORDER BY 1, 2
+            ), _per_customer AS (
+              SELECT _key, group_concat(_member, ' + ') AS _set, COUNT(*) AS _n FROM _members GROUP BY _key
+            )
+            SELECT _set, MIN(_n), COUNT(*) FROM _per_customer GROUP BY _set ORDER BY 3 DESC, 1
+            """
+        let rows = try warehouse.rawRows(sql, source.parameters)
+        let label = model.dimension(dimension)?.label ?? dimension
+        let total = rows.reduce(0.0) { $0 + (Double.fromDatabaseValue($1[2]) ?? 0) }
+        return DataTable(columns: [
+            DataColumn(name: "\(dimension)_combination", label: "\(label)s used together", role: .dimension, values: .text(rows.map { String.fromDatabaseValue($0[0]) })),
+            DataColumn(name: "\(dimension)_count", label: "Number of \(label.lowercased())s", role: .measure, format: .integer, values: .integer(rows.map { Int64.fromDatabaseValue($0[1]) })),
+            DataColumn(name: "customers", label: "Customers", role: .measure, format: .integer, unit: "customers", values: .integer(rows.map { Int64.fromDatabaseValue($0[2]) })),
+            DataColumn(name: "share", label: "Share of customers", role: .measure, format: .percent, unit: "percent",
+                       values: .real(rows.map { (Double.fromDatabaseValue($0[2]) ?? 0) / max(total, 1) })),
+        ])
     }
 
     // MARK: - One span

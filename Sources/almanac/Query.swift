@@ -41,6 +41,8 @@ struct Query: ParsableCommand {
               almanac query contacts_per_1000 --by district --period FY2024-25 --compare year
               almanac query contacts --by district --period "last 12 months" --top 5
               almanac query spend --by directorate,service --period 2025-10 --totals
+              almanac query contacts --by district --drill down --where "district = 'Wyre'"
+              almanac query customers --combinations service --period FY2024-25
             """)
 
     @OptionGroup var options: ProjectOptions
@@ -66,6 +68,14 @@ struct Query: ParsableCommand {
     @Flag(help: "Add subtotals for each level of --by and a grand total.")
     var totals = false
 
+    @Option(help: "Replace the last --by dimension with the next level down (down) or up (up) its hierarchy.")
+    var drill: DrillDirection?
+
+    @Option(help: "Count customers by the combination of a dimension's members they used, e.g. service.")
+    var combinations: String?
+
+    enum DrillDirection: String, ExpressibleByArgument, CaseIterable { case up, down }
+
     @Option(help: "Keep the first N rows.")
     var limit: Int?
 
@@ -85,7 +95,18 @@ struct Query: ParsableCommand {
             let model = try ModelLoader.load(path: options.modelPath)
             let split = { (s: String) in s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
             let expression = try period.map { try PeriodExpression(parsing: $0) }
-            var request = QueryRequest(measures: split(measures), by: split(by), filter: filter, limit: limit)
+            var byNames = split(by)
+            if let drill {
+                guard let last = byNames.last else {
+                    throw Diagnostic(field: "--drill", message: "--drill needs a --by dimension to move from", hint: "e.g. --by district --drill down")
+                }
+                guard let next = model.drill(from: last, down: drill == .down) else {
+                    throw Diagnostic(field: "--drill", message: "`\(last)` has no level \(drill == .down ? "below" : "above") it",
+                                     hint: "hierarchies: " + model.hierarchies.map { $0.levels.joined(separator: " > ") }.joined(separator: "; "))
+                }
+                byNames[byNames.count - 1] = next
+            }
+            var request = QueryRequest(measures: split(measures), by: byNames, filter: filter, limit: limit)
             if case .fixed(let p)? = expression { request.period = p }
             if explain && expression?.isRelative != true {
                 let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
@@ -120,7 +141,9 @@ struct Query: ParsableCommand {
             queryOptions.top = top
             queryOptions.totals = totals
             let timings = QueryExecutor.Timings()
-            let table = try QueryExecutor(model: model, warehouse: warehouse).run(request, period: resolved, options: queryOptions, timings: timings)
+            let executor = QueryExecutor(model: model, warehouse: warehouse)
+            let table = try combinations.map { try executor.combinations(of: $0, request: request, period: resolved) }
+                ?? executor.run(request, period: resolved, options: queryOptions, timings: timings)
             if timing {
                 var err = StandardError()
                 let own = timings.total - timings.database

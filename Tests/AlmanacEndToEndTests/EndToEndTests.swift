@@ -94,6 +94,20 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(noRows.status, 0)
         XCTAssertTrue(noRows.out.contains("No rows match"))
 
+        // SQL through every input stays data or is refused as an unknown name; nothing runs.
+        for attack in [["query", "contacts; DROP TABLE activity"], ["query", "contacts", "--by", "district; DROP TABLE activity"],
+                       ["query", "contacts", "--period", "2025-10'; DROP TABLE activity; --"],
+                       ["query", "contacts", "--where", "district = 'x'); DROP TABLE activity; --"],
+                       ["query", "contacts", "--where", "district = 'x''); DROP TABLE activity; --'"],
+                       ["query", "contacts", "--by", "district", "--top", "3", "--where", "channel = 'Web'' OR 1=1 --'"],
+                       ["report", "../../etc/passwd", "--out", dir.path]] {
+            _ = try run(binary, attack + ["--warehouse", dir.appendingPathComponent("w.sqlite").path])
+        }
+        let intact = try almanac("query", "records", "--format", "csv")
+        XCTAssertEqual(intact.out, "records\r\n72000\r\n", "the activity table is intact")
+        let injected = try almanac("query", "records", "--where", "district = 'x''); DROP TABLE activity; --'", "--format", "csv")
+        XCTAssertEqual(injected.out, "records\r\n0\r\n", "the attack was a district name that matched nothing")
+
         let bad = dir.appendingPathComponent("activity-2025-10.csv")
         try "activity_date,customer_id,service_code,ward_code,channel,contacts,spend_gbp,handling_minutes,outcome\n2025-10-01,C8617892,ASC,BUR01,Phone,2,12O.50,14.6,Resolved\n"
             .write(to: bad, atomically: true, encoding: .utf8)

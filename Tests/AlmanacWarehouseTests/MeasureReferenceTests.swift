@@ -209,3 +209,32 @@ final class MeasureReferenceTests: WarehouseTestCase {
         }
     }
 }
+
+extension MeasureReferenceTests {
+    func testServicesUsedTogether() throws {
+        let period = try PeriodExpression(parsing: "FY2024-25").resolve(lastDay: Day(iso: "2026-03-31")!)
+        let t = try executor.combinations(of: "service", request: QueryRequest(measures: ["customers"], filter: "district = 'Pendle'"), period: period)
+        let r = try reference("""
+            SELECT services, COUNT(*) FROM (
+              SELECT customer_id, group_concat(service_name, ' + ') AS services FROM (
+                SELECT DISTINCT a.customer_id, s.service_name FROM \(districtJoin) JOIN services s ON s.service_code = a.service_code
+                WHERE d.district_name = 'Pendle' AND activity_date >= '2024-04-01' AND activity_date < '2025-04-01' ORDER BY 1, 2)
+              GROUP BY customer_id)
+            GROUP BY services ORDER BY 2 DESC, 1
+            """)
+        XCTAssertEqual(texts(t, "service_combination"), r.map { String.fromDatabaseValue($0[0]) })
+        assertClose(values(t, "customers"), numbers(r, 1))
+        XCTAssertTrue(texts(t, "service_combination").contains("Adult social care + Home care"))
+        XCTAssertEqual(values(t, "share").compactMap { $0 }.reduce(0, +), 1, accuracy: 1e-9)
+    }
+
+    func testDrillingFollowsTheHierarchies() {
+        XCTAssertEqual(model.drill(from: "district", down: true), "ward")
+        XCTAssertEqual(model.drill(from: "district", down: false), "county")
+        XCTAssertEqual(model.drill(from: "service", down: false), "directorate")
+        XCTAssertEqual(model.drill(from: "financial_year", down: true), "financial_quarter")
+        XCTAssertEqual(model.drill(from: "month", down: false), "quarter")
+        XCTAssertNil(model.drill(from: "county", down: false))
+        XCTAssertNil(model.drill(from: "channel", down: true))
+    }
+}
