@@ -35,6 +35,8 @@ let package = Package(
             ]),
         // The synthetic council data generator behind sample-data/ and `almanac sample`.
         .target(name: "AlmanacSample", dependencies: ["AlmanacCore"]),
+        // Trend tests, statistical process control, funnel plots, findings and commentary.
+        .target(name: "AlmanacAnalysis", dependencies: ["AlmanacCore"]),
         // Chart spec -> scales -> layout -> backend-free scene.
         .target(name: "AlmanacCharts", dependencies: ["AlmanacCore"]),
         .systemLibrary(
@@ -61,6 +63,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "AlmanacCoreTests", dependencies: ["AlmanacCore"]),
+        .testTarget(name: "AlmanacAnalysisTests", dependencies: ["AlmanacAnalysis"], exclude: ["Fixtures"]),
         .testTarget(name: "AlmanacModelTests", dependencies: ["AlmanacModel"]),
         .testTarget(
             name: "AlmanacQueryTests", dependencies: ["AlmanacQuery", "AlmanacModel"],
