@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "AlmanacWarehouse",
             dependencies: [
-                "AlmanacCore", "AlmanacModel", "AlmanacQuery",
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacAnalysis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -59,7 +59,7 @@ let package = Package(
             name: "almanac",
             dependencies: [
                 "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacSample",
-                "AlmanacReports",
+                "AlmanacReports", "AlmanacAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "AlmanacCoreTests", dependencies: ["AlmanacCore"]),

@@ -105,6 +105,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The date as people write it in prose (GOV.UK style): `31 March 2026`.
     public var longLabel: String { "\(day) \(Day.monthNames[month - 1]) \(year)" }
 
+    /// A span of days in prose, without repeating what is shared: `12 to 14 November 2024`,
+    /// `30 November to 2 December 2024`, `30 December 2024 to 2 January 2025`.
+    public static func rangeLabel(_ a: Day, _ b: Day) -> String {
+        if a == b { return a.longLabel }
+        if a.year != b.year { return "\(a.longLabel) to \(b.longLabel)" }
+        if a.month != b.month { return "\(a.day) \(monthNames[a.month - 1]) to \(b.longLabel)" }
+        return "\(a.day) to \(b.longLabel)"
+    }
+
+    /// A span of months in prose: `September to October 2022`, `December 2024 to January 2025`.
+    public static func monthRangeLabel(_ a: Day, _ b: Day) -> String {
+        if a.year == b.year && a.month == b.month { return "\(monthNames[a.month - 1]) \(a.year)" }
+        if a.year == b.year { return "\(monthNames[a.month - 1]) to \(monthNames[b.month - 1]) \(b.year)" }
+        return "\(monthNames[a.month - 1]) \(a.year) to \(monthNames[b.month - 1]) \(b.year)"
+    }
+
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     /// English month names, for labels.

@@ -1,0 +1,127 @@
+import AlmanacAnalysis
+import AlmanacCore
+import AlmanacModel
+import AlmanacQuery
+import Foundation
+
+/// Fetches the slices of the cube a findings scan needs (by month: the county, each
+/// service, each district, each service in each district; by day: each channel; by district:
+/// the latest month against population) and runs the scanner over them.
+public struct CubeScan: Sendable {
+    public let model: SemanticModel
+    public let warehouse: Warehouse
+
+    /// What a scan found, and what it looked at.
+    public struct Result: Sendable {
+        public var findings: [Finding]
+        /// Slices scanned, by level.
+        public var slices: [String: Int]
+        /// Seconds spent after the queries returned.
+        public var analysisSeconds: Double
+    }
+
+    public init(model: SemanticModel, warehouse: Warehouse) {
+        self.model = model
+        self.warehouse = warehouse
+    }
+
+    /// Scans `measure` up to the end of `month`.
+    public func run(measure name: String, month: Period) throws -> Result {
+        guard let measure = model.measure(name) else {
+            throw Diagnostic(field: "measure", message: "unknown measure `\(name)`",
+                             hint: Suggest.hint(for: name, in: model.measures.map(\.name), noun: "measure"))
+        }
+        guard measure.isAdditive else {
+            throw Diagnostic(field: "measure", message: "`\(name)` is not a count or a sum, so the scan's tests do not apply",
+                             hint: "scan a count or sum such as contacts or spend")
+        }
+        guard month.grain == .month else {
+            throw Diagnostic(field: "--period", message: "the scan looks at a month", hint: "give a month such as 2025-10")
+        }
+        guard let range = try warehouse.dateRange(model: model) else {
+            throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
+        }
+        let first = Period(grain: .month, containing: range.first)
+        let months = (month.start.year - first.start.year) * 12 + month.start.month - first.start.month + 1
+        guard months >= 1 else { throw Diagnostic(field: "--period", message: "\(month.key) is before the data starts (\(range.first))") }
+        let history = ResolvedPeriod(first: first, count: months)
+        let executor = QueryExecutor(model: model, warehouse: warehouse)
+        let noun = measure.label.lowercased()
+        let capital = measure.label
+
+        func slices(by dims: [String], subject: ([String: String]) -> String) throws -> [SliceSeries] {
+            let t = try executor.run(QueryRequest(measures: [name], by: ["month"] + dims), period: history)
+            var order: [[String]] = []
+            var values: [[String]: [String: Double]] = [:]
+            let monthColumn = t.column("month")!, valueColumn = t.column(name)!
+            for r in 0..<t.rowCount {
+                let key = dims.map { t.column($0)!.values.text(at: r) ?? "" }
+                if values[key] == nil { order.append(key) }
+                values[key, default: [:]][monthColumn.values.text(at: r) ?? ""] = valueColumn.values.double(at: r) ?? 0
+            }
+            let keys = (0..<months).map { first.shifted(by: $0).key }
+            return order.map { k in
+                let members = Dictionary(uniqueKeysWithValues: zip(dims, k))
+                return SliceSeries(subject: subject(members), members: members, months: keys, values: keys.map { values[k]?[$0] ?? 0 })
+            }
+        }
+        let county = try slices(by: []) { _ in "\(capital) across the county" }
+        let services = try slices(by: ["service"]) { "\($0["service"]!) \(noun)" }
+        let districts = try slices(by: ["district"]) { "\(capital) in \($0["district"]!)" }
+        let both = try slices(by: ["service", "district"]) { "\($0["service"]!) \(noun) in \($0["district"]!)" }
+
+        // Daily series by channel, for stoppages.
+        var daily: [DailySeries] = []
+        if model.dimension("channel") != nil {
+            let dayPeriod = ResolvedPeriod(first: Period(grain: .day, containing: history.span.start),
+                                           count: history.span.end.ordinal - history.span.start.ordinal)
+            let t = try executor.run(QueryRequest(measures: [name], by: ["channel", "day"]), period: dayPeriod)
+            var byChannel: [String: [Double]] = [:]
+            var order: [String] = []
+            for r in 0..<t.rowCount {
+                let c = t.column("channel")!.values.text(at: r) ?? ""
+                if byChannel[c] == nil { order.append(c) }
+                byChannel[c, default: []].append(t.column(name)!.values.double(at: r) ?? 0)
+            }
+            let days = (0..<dayPeriod.count).map { history.span.start.adding(days: $0) }
+            daily = order.map { DailySeries(subject: "\($0) \(noun)", days: days, values: byChannel[$0]!) }
+        }
+
+        // The latest month by district, against population, when a rate measure divides this one.
+        var areas: [AreaCount] = []
+        if let rate = model.measures.first(where: { if case .rate(name, _, _, _) = $0.kind { return true } else { return false } }),
+            case .rate(_, _, _, let per) = rate.kind
+        {
+            let t = try executor.run(QueryRequest(measures: [name, rate.name], by: ["district"]), period: ResolvedPeriod(first: month, count: 1))
+            for r in 0..<t.rowCount {
+                guard let area = t.column("district")?.values.text(at: r), let count = t.column(name)?.values.double(at: r),
+                    let value = t.column(rate.name)?.values.double(at: r), value > 0
+                else { continue }
+                areas.append(AreaCount(area: area, count: count, population: count * per / value))
+            }
+        }
+
+        let started = Date()
+        let improvement = ImprovementDirection(rawValue: measure.improvement ?? "neutral") ?? .neutral
+        var scanner = FindingsScanner(measure: measure.label, noun: noun, format: measure.format, improvement: improvement)
+        // Poisson tests need counts of events: a row count, or a sum of a whole-number column.
+        let columnType = measure.column.flatMap { model.table(measure.table)?.column($0)?.type }
+        scanner.isCount = measure.agg == .count || (measure.agg == .sum && columnType == .integer)
+        var findings: [Finding] = []
+        findings += scanner.yearOnYear(services, group: "services")
+        findings += scanner.yearOnYear(districts, group: "districts")
+        findings += scanner.yearOnYear(both, group: "services in districts")
+        for (slices, group) in [(services, "services"), (districts, "districts"), (both, "services in districts")] {
+            findings += scanner.yearOnYear(slices, group: group, window: 12)
+        }
+        if areas.count >= 3 { findings += (try? scanner.funnelOutliers(areas, period: month.key)) ?? [] }
+        findings += scanner.specialCauses(county + services + districts + both)
+        findings += scanner.sustainedTrends(county + services + districts)
+        findings += scanner.stoppages(daily)
+        findings += scanner.monthlyStoppages(services + districts + both)
+        return Result(findings: FindingsScanner.ranked(findings),
+                      slices: ["county": county.count, "services": services.count, "districts": districts.count,
+                               "services in districts": both.count, "channels by day": daily.count],
+                      analysisSeconds: Date().timeIntervalSince(started))
+    }
+}
