@@ -45,7 +45,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func almanac(_ args: String...) throws -> Result {
-        try run(binary, args + (["load", "query", "report", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
+        try run(binary, args + (["load", "query", "analyse", "report", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
     }
 
     func tool(_ name: String) throws -> String {
@@ -116,7 +116,14 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(failed.err.contains("activity-2025-10.csv:2:39: error: not a number in column `spend_gbp`: `12O.50`"), failed.err)
         XCTAssertTrue(failed.err.contains("warehouse is exactly as it was"))
 
-        for command in ["load", "query", "report", "sample", "check"] {
+        let analysis = try almanac("analyse", "contacts", "--period", "2026-03", "--format", "text")
+        XCTAssertEqual(analysis.status, 0, analysis.err)
+        XCTAssertTrue(analysis.out.contains("- Web contacts stopped for 3 days, 12 to 14 November 2024"), analysis.out)
+        let ratio = try almanac("analyse", "spend_per_contact")
+        XCTAssertEqual(ratio.status, 1)
+        XCTAssertTrue(ratio.err.contains("not a count or a sum"))
+
+        for command in ["load", "query", "analyse", "report", "sample", "check"] {
             let help = try run(binary, [command, "--help"])
             XCTAssertEqual(help.status, 0)
             XCTAssertTrue(help.out.contains("USAGE"), command)
