@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "AlmanacReports",
             dependencies: [
-                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse",
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacAnalysis",
                 "AlmanacCharts", "AlmanacRender", "Yams",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),

@@ -29,7 +29,8 @@ public struct ChartCompiler: Sendable {
             y += 2
         }
         y += 4
-        let values = spec.series.flatMap { $0.values.compactMap { $0 } }.filter(\.isFinite)
+        let values = (spec.series.flatMap { $0.values.compactMap { $0 } } + (spec.extras.funnel?.points.map(\.value) ?? []))
+            .filter(\.isFinite)
         if values.isEmpty || spec.categories.isEmpty {
             let style = theme.subtitle
             marks.append(.rect(x: pad, y: y, width: spec.width - 2 * pad, height: spec.height - y - pad, fill: RGBA(hex: "#F3F2F1")))
@@ -41,6 +42,13 @@ public struct ChartCompiler: Sendable {
         switch spec.kind {
         case .line: layoutLine(spec, top: y, values: values, marks: &marks)
         case .bar: layoutBar(spec, top: y, values: values, marks: &marks)
+        case .groupedColumn, .stackedColumn, .percentColumn: layoutColumns(spec, top: y, marks: &marks)
+        case .heatmap: layoutHeatmap(spec, top: y, values: values, marks: &marks)
+        case .kpi: layoutKPI(spec, top: y, marks: &marks)
+        case .xmr: layoutXmR(spec, top: y, values: values, marks: &marks)
+        case .funnel: layoutFunnel(spec, top: y, marks: &marks)
+        case .smallMultiples: layoutSmallMultiples(spec, top: y, values: values, marks: &marks)
+        case .tileMap: layoutTileMap(spec, top: y, values: values, marks: &marks)
         }
         return Scene(width: spec.width, height: spec.height, marks: marks, title: spec.title,
                      description: ChartDescriber.describe(spec))
@@ -71,7 +79,7 @@ public struct ChartCompiler: Sendable {
         return s.trimmingCharacters(in: .whitespaces) + "…"
     }
 
-    private func color(_ i: Int) -> RGBA { theme.palette[i % theme.palette.count] }
+    func color(_ i: Int) -> RGBA { theme.palette[i % theme.palette.count] }
 
     private func layoutLine(_ spec: ChartSpec, top: Double, values: [Double], marks: inout [Mark]) {
         let pad = theme.padding
@@ -161,7 +169,7 @@ public struct ChartCompiler: Sendable {
         }
     }
 
-    private func dash(_ i: Int) -> [Double] {
+    func dash(_ i: Int) -> [Double] {
         // Line styles as well as colours, so series differ without colour.
         [[], [6, 3], [2, 2], [8, 3, 2, 3], [], [4, 4]][i % 6]
     }

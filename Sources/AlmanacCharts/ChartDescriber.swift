@@ -29,6 +29,43 @@ public enum ChartDescriber {
             let gaps = spec.series.reduce(0) { $0 + $1.values.filter { $0 == nil }.count }
             if gaps > 0 { s += gaps == 1 ? "1 missing value is shown as a gap. " : "\(gaps) missing values are shown as gaps. " }
             return s.trimmingCharacters(in: .whitespaces)
+        case .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .smallMultiples:
+            let kind = [ChartKind.groupedColumn: "Column chart", .stackedColumn: "Stacked column chart", .percentColumn: "100% stacked column chart",
+                        .heatmap: "Heatmap", .smallMultiples: "Small multiple line charts"][spec.kind]!
+            var s = "\(kind) of \(spec.measureLabel.lowercased()) for \(spec.series.count) series across \(spec.categories.count) \(spec.categoryNoun)s"
+            if let first = spec.categories.first, let last = spec.categories.last { s += " (\(first) to \(last))" }
+            s += ". "
+            let totals = spec.series.map { se in (se.name, se.values.compactMap { $0 }.reduce(0, +)) }
+            if let top = totals.max(by: { $0.1 < $1.1 }), spec.kind != .percentColumn {
+                s += "\(top.0) has the largest total, \(f.format(top.1))."
+            }
+            return s.trimmingCharacters(in: .whitespaces)
+        case .kpi:
+            guard let k = spec.extras.kpi else { return spec.title }
+            var s = "\(spec.measureLabel): \(f.format(k.value))"
+            if let p = k.previous, p != 0 {
+                let change = (k.value - p) / abs(p)
+                s += ", \(change >= 0 ? "up" : "down") \(NumberFormat.percent.format(abs(change))) from \(f.format(p)) in \(k.previousLabel)"
+            }
+            return s + "."
+        case .xmr:
+            guard let p = spec.extras.process, let series = spec.series.first else { return spec.title }
+            let special = p.special.count
+            return "Statistical process control (XmR) chart of \(spec.measureLabel.lowercased()), \(series.values.count) points. Mean \(f.format(p.mean)), process limits \(f.format(p.lower)) to \(f.format(p.upper)). "
+                + (special == 0 ? "All points show common cause variation." : "\(special) point\(special == 1 ? " shows" : "s show") special cause variation (\(p.note)).")
+        case .funnel:
+            guard let fo = spec.extras.funnel else { return spec.title }
+            let outside = fo.points.filter { pt in
+                guard let l = fo.limits.min(by: { abs($0.size - pt.size) < abs($1.size - pt.size) }) else { return false }
+                return pt.value > l.upper998 || pt.value < l.lower998
+            }
+            return "Funnel plot of \(spec.measureLabel.lowercased()) for \(fo.points.count) areas against \(fo.sizeLabel.lowercased()), overall \(f.format(fo.target)). "
+                + (outside.isEmpty ? "No area is outside the 99.8% limits." : "Outside the 99.8% limits: " + outside.map(\.name).joined(separator: ", ") + ".")
+        case .tileMap:
+            guard let series = spec.series.first else { return spec.title }
+            let pairs = zip(spec.categories, series.values).compactMap { c, v in v.map { (c, $0) } }
+            guard let top = pairs.max(by: { $0.1 < $1.1 }), let bottom = pairs.min(by: { $0.1 < $1.1 }) else { return spec.title }
+            return "Tile map of \(spec.measureLabel.lowercased()) by \(spec.categoryNoun), darker is higher. \(top.0) is highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1))."
         case .bar:
             guard let series = spec.series.first else { return spec.title }
             let pairs = zip(spec.categories, series.values).compactMap { c, v in v.map { (c, $0) } }

@@ -6,6 +6,96 @@ public enum ChartKind: String, Sendable, Codable {
     case line
     /// Horizontal bars, ranked, one per category (districts).
     case bar
+    /// Vertical columns per category, one per series side by side.
+    case groupedColumn = "grouped_column"
+    /// Vertical columns with the series stacked.
+    case stackedColumn = "stacked_column"
+    /// Stacked columns scaled to 100% of each category.
+    case percentColumn = "percent_column"
+    /// A grid of shaded cells: rows are series, columns are categories (service × month).
+    case heatmap
+    /// A headline number with its change and a sparkline of the first series.
+    case kpi
+    /// An XmR statistical process control chart of the first series (see `ChartExtras.process`).
+    case xmr
+    /// Points of value against size with funnel limit curves (see `ChartExtras.funnel`).
+    case funnel
+    /// One small line chart per series on shared axes.
+    case smallMultiples = "small_multiples"
+    /// Districts as tiles laid out like the map, shaded by value (see `ChartExtras.tiles`).
+    case tileMap = "tile_map"
+}
+
+/// Process-control overlay for an XmR chart: computed by the analysis layer, drawn here.
+public struct ProcessOverlay: Equatable, Sendable {
+    public var mean: Double, upper: Double, lower: Double
+    /// Indices of points with special cause variation, and whether each is high.
+    public var special: [Int: Bool]
+    /// Words for the special points' meaning (improvement, concern…), for the legend.
+    public var note: String
+    public init(mean: Double, upper: Double, lower: Double, special: [Int: Bool], note: String) {
+        self.mean = mean
+        self.upper = upper
+        self.lower = lower
+        self.special = special
+        self.note = note
+    }
+}
+
+/// A funnel plot's points and limit curves.
+public struct FunnelOverlay: Equatable, Sendable {
+    /// Areas: name, size (x) and value (y).
+    public var points: [(name: String, size: Double, value: Double)]
+    /// The overall value.
+    public var target: Double
+    /// Limit curves as (size, lower95, upper95, lower998, upper998).
+    public var limits: [(size: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double)]
+    /// Label of the x axis ("Residents").
+    public var sizeLabel: String
+    public init(points: [(name: String, size: Double, value: Double)], target: Double,
+                limits: [(size: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double)], sizeLabel: String) {
+        self.points = points
+        self.target = target
+        self.limits = limits
+        self.sizeLabel = sizeLabel
+    }
+    public static func == (a: FunnelOverlay, b: FunnelOverlay) -> Bool {
+        a.target == b.target && a.sizeLabel == b.sizeLabel && a.points.map(\.name) == b.points.map(\.name)
+            && a.points.map(\.value) == b.points.map(\.value) && a.limits.map(\.size) == b.limits.map(\.size)
+    }
+}
+
+/// A KPI tile's comparison.
+public struct KPIComparison: Equatable, Sendable {
+    /// The value now and in the comparison period.
+    public var value: Double, previous: Double?
+    /// "October 2024", for "compared with October 2024".
+    public var previousLabel: String
+    public init(value: Double, previous: Double?, previousLabel: String) {
+        self.value = value
+        self.previous = previous
+        self.previousLabel = previousLabel
+    }
+}
+
+/// What some chart kinds need beyond categories and series.
+public struct ChartExtras: Equatable, Sendable {
+    public var process: ProcessOverlay?
+    public var funnel: FunnelOverlay?
+    public var kpi: KPIComparison?
+    /// Tile positions (column, row) by category name, from a layout file.
+    public var tiles: [String: (column: Int, row: Int)]?
+    public init(process: ProcessOverlay? = nil, funnel: FunnelOverlay? = nil, kpi: KPIComparison? = nil,
+                tiles: [String: (column: Int, row: Int)]? = nil) {
+        self.process = process
+        self.funnel = funnel
+        self.kpi = kpi
+        self.tiles = tiles
+    }
+    public static func == (a: ChartExtras, b: ChartExtras) -> Bool {
+        a.process == b.process && a.funnel == b.funnel && a.kpi == b.kpi
+            && a.tiles?.keys.sorted() == b.tiles?.keys.sorted()
+    }
 }
 
 /// A named run of values, one per x position; nil is a gap (missing), never a zero.
@@ -45,6 +135,8 @@ public struct ChartSpec: Equatable, Sendable {
     /// Width and height in points.
     public var width: Double
     public var height: Double
+    /// What the kind needs beyond categories and series.
+    public var extras = ChartExtras()
 
     /// Creates a spec.
     public init(

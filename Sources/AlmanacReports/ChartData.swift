@@ -39,7 +39,7 @@ enum ChartData {
                                           values: .real(se.values)))
             }
             return (spec, DataTable(columns: columns))
-        case .bar:
+        default:
             let byColumn = s.by.flatMap { result.column($0) }
             let categories = (0..<result.rowCount).map { byColumn?.values.text(at: $0) ?? measure.label }
             let values = (0..<result.rowCount).map { valueColumn.values.double(at: $0) }

@@ -73,7 +73,7 @@ public enum ReportLoader {
         case "chart":
             let chartNode = try s.required("chart", in: "chart section `\(title)`")
             let chartText = try chartNode.string("chart")
-            guard let ck = ChartKind(rawValue: chartText) else {
+            guard let ck = ChartKind(rawValue: chartText), [.line, .bar].contains(ck) else {
                 throw chartNode.error("unknown chart type `\(chartText)`", field: "chart",
                                       hint: Suggest.hint(for: chartText, in: ["line", "bar"], noun: "chart type"))
             }

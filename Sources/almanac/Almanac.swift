@@ -18,7 +18,7 @@ struct Almanac: ParsableCommand {
               almanac query contacts,spend --by directorate,financial_year
               almanac report monthly-performance --period 2025-10 --out out/
             """,
-        subcommands: [Load.self, Query.self, Analyse.self, Report.self, Sample.self, Check.self])
+        subcommands: [Load.self, Query.self, Analyse.self, Report.self, GalleryCommand.self, Sample.self, Check.self])
 }
 
 /// Options every command that touches the model or warehouse shares.

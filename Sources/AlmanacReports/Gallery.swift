@@ -1,0 +1,152 @@
+import AlmanacAnalysis
+import AlmanacCharts
+import AlmanacCore
+import AlmanacModel
+import AlmanacQuery
+import AlmanacRender
+import AlmanacWarehouse
+import Foundation
+
+/// Every chart type drawn from the warehouse, as PDF, SVG and PNG, so a person can look at
+/// all of them at once (`almanac gallery`).
+public struct Gallery {
+    let model: SemanticModel
+    let warehouse: Warehouse
+    let branding: Branding
+    let tilesPath: String
+
+    public init(model: SemanticModel, warehouse: Warehouse, branding: Branding, tilesPath: String) {
+        self.model = model
+        self.warehouse = warehouse
+        self.branding = branding
+        self.tilesPath = tilesPath
+    }
+
+    /// The chart specs for `month` (the latest month shown).
+    public func specs(month: Period) throws -> [(name: String, spec: ChartSpec)] {
+        let ex = QueryExecutor(model: model, warehouse: warehouse)
+        let last13 = ResolvedPeriod(first: month.shifted(by: -12), count: 13)
+        let last24 = ResolvedPeriod(first: month.shifted(by: -23), count: 24)
+        func run(_ measures: [String], _ by: [String], _ p: ResolvedPeriod?, filter: String? = nil) throws -> DataTable {
+            try ex.run(QueryRequest(measures: measures, by: by, filter: filter), period: p)
+        }
+        func pivot(_ t: DataTable, rows: String, columns: String, value: String) -> (categories: [String], series: [Series]) {
+            var cats: [String] = [], names: [String] = [], cells: [String: [String: Double]] = [:]
+            for r in 0..<t.rowCount {
+                let c = t.column(columns)!.values.text(at: r) ?? "", n = t.column(rows)!.values.text(at: r) ?? ""
+                if !cats.contains(c) { cats.append(c) }
+                if !names.contains(n) { names.append(n) }
+                cells[n, default: [:]][c] = t.column(value)!.values.double(at: r)
+            }
+            return (cats, names.map { n in Series(name: n, values: cats.map { cells[n]?[$0] }) })
+        }
+        func monthLabels(_ keys: [String]) -> [String] { keys.map { TimeGrain.month.label(forKey: $0, short: true) } }
+        let contacts = model.measure("contacts")!
+        var out: [(String, ChartSpec)] = []
+
+        let byDirectorate = pivot(try run(["contacts"], ["month", "directorate"], last13), rows: "directorate", columns: "month", value: "contacts")
+        out.append(("line", ChartSpec(kind: .line, title: "Contacts by directorate", subtitle: "Monthly, \(last13.label)",
+                                      categories: monthLabels(byDirectorate.categories), series: byDirectorate.series, format: .integer,
+                                      measureLabel: "Contacts", categoryNoun: "month")))
+
+        let rate = try run(["contacts_per_1000"], ["district"], ResolvedPeriod(first: month, count: 1))
+        let districts = (0..<rate.rowCount).map { rate.column("district")!.values.text(at: $0) ?? "" }
+        let rates = (0..<rate.rowCount).map { rate.column("contacts_per_1000")!.values.double(at: $0) }
+        out.append(("bar", ChartSpec(kind: .bar, title: "Contacts per 1,000 residents by district", subtitle: month.label.capitalizedFirst,
+                                     categories: districts, series: [Series(name: "Contacts per 1,000 residents", values: rates)],
+                                     format: .decimal1, measureLabel: "Contacts per 1,000 residents", categoryNoun: "district", highlight: "Burnley")))
+
+        let byChannel = pivot(try run(["contacts"], ["financial_year", "channel"], nil), rows: "channel", columns: "financial_year", value: "contacts")
+        out.append(("grouped-column", ChartSpec(kind: .groupedColumn, title: "Contacts by channel and financial year", subtitle: "All services",
+                                                categories: byChannel.categories, series: byChannel.series, format: .integer,
+                                                measureLabel: "Contacts", categoryNoun: "financial year")))
+        out.append(("percent-column", ChartSpec(kind: .percentColumn, title: "How customers reach us", subtitle: "Share of contacts by channel, each financial year",
+                                                categories: byChannel.categories, series: byChannel.series, format: .percent,
+                                                measureLabel: "Share of contacts", categoryNoun: "financial year")))
+        let byDirYear = pivot(try run(["spend"], ["financial_year", "directorate"], nil), rows: "directorate", columns: "financial_year", value: "spend")
+        out.append(("stacked-column", ChartSpec(kind: .stackedColumn, title: "Spend by directorate", subtitle: "Each financial year, £ cash terms",
+                                                categories: byDirYear.categories, series: byDirYear.series, format: .currency,
+                                                measureLabel: "Spend", categoryNoun: "financial year")))
+
+        let heat = pivot(try run(["contacts"], ["month", "service"], ResolvedPeriod(first: month.shifted(by: -11), count: 12)), rows: "service", columns: "month", value: "contacts")
+        out.append(("heatmap", ChartSpec(kind: .heatmap, title: "Contacts by service and month", subtitle: "Darker is more; the number is in each cell",
+                                         categories: monthLabels(heat.categories), series: heat.series, format: .integer,
+                                         measureLabel: "Contacts", categoryNoun: "month", height: 260)))
+
+        let multiples = pivot(try run(["contacts"], ["month", "district"], last24), rows: "district", columns: "month", value: "contacts")
+        out.append(("small-multiples", ChartSpec(kind: .smallMultiples, title: "Contacts by district", subtitle: "Monthly, \(last24.label); same scale in every panel",
+                                                 categories: monthLabels(multiples.categories), series: multiples.series, format: .integer,
+                                                 measureLabel: "Contacts", categoryNoun: "month", height: 360)))
+
+        let total = try run(["contacts"], ["month"], last13)
+        let spark = (0..<total.rowCount).map { total.column("contacts")!.values.double(at: $0) }
+        var kpi = ChartSpec(kind: .kpi, title: "Contacts", subtitle: month.label.capitalizedFirst, categories: monthLabels((0..<total.rowCount).map { total.column("month")!.values.text(at: $0) ?? "" }),
+                            series: [Series(name: "Contacts", values: spark)], format: .integer, measureLabel: "Contacts", width: 240, height: 150)
+        kpi.extras.kpi = KPIComparison(value: spark.last.flatMap { $0 } ?? 0, previous: spark.first.flatMap { $0 }, previousLabel: month.shifted(by: -12).label)
+        out.append(("kpi", kpi))
+
+        let wyre = try run(["contacts"], ["month"], ResolvedPeriod(first: month.shifted(by: -35), count: 36), filter: "district = 'Wyre' and service = 'Highways'")
+        let wyreValues = (0..<wyre.rowCount).map { wyre.column("contacts")!.values.double(at: $0) ?? 0 }
+        let chart = try XmRChart.compute(wyreValues, improvement: .neutral)
+        var xmr = ChartSpec(kind: .xmr, title: "Highways contacts in Wyre", subtitle: "Monthly, with process limits (NHS Making Data Count XmR)",
+                            categories: monthLabels((0..<wyre.rowCount).map { wyre.column("month")!.values.text(at: $0) ?? "" }),
+                            series: [Series(name: "Contacts", values: wyreValues)], format: .integer, measureLabel: contacts.label, categoryNoun: "month")
+        let seg = chart.segments[0]
+        xmr.extras.process = ProcessOverlay(mean: seg.mean, upper: seg.upper, lower: seg.lower,
+                                            special: Dictionary(uniqueKeysWithValues: chart.points.enumerated().filter { !$0.element.rules.isEmpty }.map { ($0.offset, $0.element.side > 0) }),
+                                            note: "neither improvement nor concern")
+        out.append(("xmr", xmr))
+
+        let counts = try run(["contacts", "contacts_per_1000"], ["district"], ResolvedPeriod(first: month, count: 1))
+        var areas: [(name: String, numerator: Double, denominator: Double)] = []
+        for r in 0..<counts.rowCount {
+            guard let c = counts.column("contacts")?.values.double(at: r), let v = counts.column("contacts_per_1000")?.values.double(at: r), v > 0 else { continue }
+            areas.append((counts.column("district")!.values.text(at: r) ?? "", c, c * 1000 / v))
+        }
+        if let funnel = try? FunnelPlot.compute(areas, kind: .rate(per: 1000)) {
+            let maxSize = areas.map(\.denominator).max() ?? 1
+            let theta = funnel.target / 1000
+            let limits = stride(from: maxSize / 60, through: maxSize * 1.05, by: maxSize / 60).map { n -> (size: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double) in
+                let u = try! FunnelPlot.compute([("x", theta * n, n), ("y", theta * n, n), ("z", theta * n, n)], kind: .rate(per: 1000)).units[0]
+                return (n, u.lower95, u.upper95, u.lower998, u.upper998)
+            }
+            var spec = ChartSpec(kind: .funnel, title: "Contacts per 1,000 residents: districts against size", subtitle: "\(month.label.capitalizedFirst); exact Poisson limits",
+                                 categories: areas.map(\.name), series: [], format: .decimal1, measureLabel: "Contacts per 1,000 residents", categoryNoun: "district")
+            spec.extras.funnel = FunnelOverlay(points: funnel.units.map { ($0.name, $0.denominator, $0.value) }, target: funnel.target, limits: limits, sizeLabel: "Residents")
+            out.append(("funnel", spec))
+        }
+
+        var tiles: [String: (column: Int, row: Int)] = [:]
+        try CSVReader(path: tilesPath).forEachRecord { r in
+            guard r.line > 1, r.fields.count == 3, let c = Int(r.fields[1]), let row = Int(r.fields[2]) else { return }
+            tiles[r.fields[0]] = (c, row)
+        }
+        var map = ChartSpec(kind: .tileMap, title: "Contacts per 1,000 residents", subtitle: "\(month.label.capitalizedFirst); tile map of districts (illustrative layout)",
+                            categories: districts, series: [Series(name: "Contacts per 1,000 residents", values: rates)], format: .decimal1,
+                            measureLabel: "Contacts per 1,000 residents", categoryNoun: "district", height: 360)
+        map.extras.tiles = tiles
+        out.append(("tile-map", map))
+        return out
+    }
+
+    /// Draws every chart into `directory` as NN-name.pdf, .svg and .png; returns the files.
+    public func write(to directory: String, month: Period) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let compiler = ChartCompiler(theme: branding.theme, measurer: PangoTextMeasurer())
+        var files: [String] = []
+        for (i, item) in try specs(month: month).enumerated() {
+            let scene = compiler.compile(item.spec)
+            let base = (directory as NSString).appendingPathComponent(String(format: "%02d-", i + 1) + item.name)
+            try CairoRenderer.writePDF(scene, to: base + ".pdf")
+            try CairoRenderer.writeSVG(scene, to: base + ".svg", idPrefix: item.name)
+            try CairoRenderer.writePNG(scene, to: base + ".png")
+            files += [base + ".pdf", base + ".svg", base + ".png"]
+        }
+        return files
+    }
+}
+
+extension String {
+    /// The string with its first letter in capitals ("financial year 2024-25" → "Financial year 2024-25").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,45 @@
+import AlmanacCore
+import AlmanacModel
+import AlmanacReports
+import AlmanacWarehouse
+import ArgumentParser
+import Foundation
+
+struct GalleryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gallery",
+        abstract: "Draw every chart type from the warehouse as PDF, SVG and PNG.",
+        discussion: """
+            Line, ranked bar, grouped, stacked and 100% stacked columns, heatmap, small multiples, \
+            KPI tile with sparkline, XmR process control chart, funnel plot and tile map, each \
+            written as NN-kind.pdf, .svg and .png.
+
+            Example:
+              almanac gallery --out out/gallery --period 2026-03
+            """)
+
+    @OptionGroup var options: ProjectOptions
+
+    @Option(help: "Output folder.")
+    var out: String = "out/gallery"
+
+    @Option(help: "The latest month shown. Default: the latest month in the data.")
+    var period: String?
+
+    func run() throws {
+        try guarded {
+            let model = try ModelLoader.load(path: options.modelPath)
+            let warehouse = try Warehouse.openExisting(path: options.warehousePath)
+            try warehouse.verify(model: model)
+            guard let last = try warehouse.dateRange(model: model)?.last else {
+                throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
+            }
+            let month = try period.map { try PeriodExpression(parsing: $0).resolve(lastDay: last).first } ?? Period(grain: .month, containing: last)
+            let gallery = Gallery(model: model, warehouse: warehouse, branding: try Branding.load(templates: options.path("templates")),
+                                  tilesPath: options.path("sample-data/district-tiles.csv"))
+            let started = Date()
+            let files = try gallery.write(to: out, month: month)
+            print("wrote \(files.count) files (\(files.count / 3) charts) to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        }
+    }
+}
