@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacWarehouseTests",
             dependencies: ["AlmanacWarehouse", "AlmanacSample", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AlmanacChartsTests", dependencies: ["AlmanacCharts", "AlmanacRender"]),
+        .testTarget(name: "AlmanacChartsTests", dependencies: ["AlmanacCharts", "AlmanacRender"], exclude: ["Golden"]),
         .testTarget(name: "AlmanacReportsTests", dependencies: ["AlmanacReports", "AlmanacModel", "AlmanacCharts"]),
         .testTarget(name: "AlmanacEndToEndTests", dependencies: []),
     ]

@@ -10,6 +10,8 @@ public enum CairoRenderer {
     public static func draw(_ scene: Scene, on cr: OpaquePointer, x: Double = 0, y: Double = 0) {
         cairo_save(cr)
         cairo_translate(cr, x, y)
+        let session = PangoSession(cr)
+        session.update()
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
         for mark in scene.marks {
@@ -36,7 +38,7 @@ public enum CairoRenderer {
                 cairo_set_line_width(cr, 0.8)
                 cairo_stroke(cr)
             case .text(let x, let y, let text, let style, let anchor, _):
-                let l = PangoText.layout(cr, text, style)
+                let l = session.layout(text, style)
                 let size = PangoText.size(l)
                 let left: Double
                 switch anchor {
@@ -88,11 +90,17 @@ public enum CairoRenderer {
     }
 
     /// The scene as SVG text, with a `<title>` and `<desc>` for assistive technology and
-    /// every id prefixed with `idPrefix` so several SVGs can sit inline in one page.
+    /// every id prefixed with `idPrefix` so several SVGs can sit inline in one page. Cairo
+    /// writes into memory through its stream interface; no temporary file.
     public static func svg(_ scene: Scene, idPrefix: String) throws -> String {
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-\(UUID().uuidString).svg").path
-        defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let surface = cairo_svg_surface_create(tmp, scene.width, scene.height)!
+        final class Sink { var bytes: [UInt8] = [] }
+        let sink = Sink()
+        let write: cairo_write_func_t = { closure, data, length in
+            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }
+        let surface = cairo_svg_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), scene.width, scene.height)!
         cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
         let cr = cairo_create(surface)!
         draw(scene, on: cr)
@@ -100,10 +108,8 @@ public enum CairoRenderer {
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         cairo_surface_destroy(surface)
-        guard status == CAIRO_STATUS_SUCCESS, let raw = FileManager.default.contents(atPath: tmp).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw RenderError.cairo("could not write SVG")
-        }
-        return SVGAccessibility.annotate(raw, title: scene.title, description: scene.description, idPrefix: idPrefix)
+        guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo("could not write SVG") }
+        return SVGAccessibility.annotate(sink.bytes, title: scene.title, description: scene.description, idPrefix: idPrefix)
     }
 
     /// Writes the scene as a stand-alone SVG file.

@@ -3,6 +3,49 @@ import CCairo
 import CPangoCairo
 import Foundation
 
+/// A Pango context bound to one Cairo context, with font descriptions cached by style:
+/// drawing a scene's dozens of labels through one session avoids building a context and
+/// font options for each.
+final class PangoSession {
+    let cr: OpaquePointer
+    let context: OpaquePointer
+    private var fonts: [String: OpaquePointer] = [:]
+
+    init(_ cr: OpaquePointer) {
+        self.cr = cr
+        context = pango_cairo_create_context(cr)
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        pango_cairo_context_set_font_options(context, options)
+        cairo_font_options_destroy(options)
+    }
+
+    deinit {
+        for f in fonts.values { pango_font_description_free(f) }
+        g_object_unref(UnsafeMutableRawPointer(context))
+    }
+
+    /// A layout of `text` in `style`; the caller unrefs it.
+    func layout(_ text: String, _ style: TextStyle) -> OpaquePointer {
+        let key = "\(style.family)|\(style.size)|\(style.weight.rawValue)"
+        let font: OpaquePointer
+        if let f = fonts[key] {
+            font = f
+        } else {
+            font = PangoText.fontDescription(style)
+            fonts[key] = font
+        }
+        let l = pango_layout_new(context)!
+        pango_layout_set_font_description(l, font)
+        pango_layout_set_text(l, text, -1)
+        return l
+    }
+
+    /// Re-reads the Cairo context's transformation (after translate or scale).
+    func update() { pango_cairo_update_context(cr, context) }
+}
+
 /// Text set with Pango on a Cairo context: the single place fonts are chosen and measured.
 enum PangoText {
     static let scale = 1024.0  // PANGO_SCALE

@@ -146,6 +146,33 @@ public struct Gallery {
     }
 }
 
+extension Gallery {
+    /// Median seconds to compile and draw each chart to PDF, SVG and PNG, in process, over
+    /// `repeats` runs (files written to a scratch folder): for the chart benchmark.
+    public func timings(month: Period, repeats: Int) throws -> [(name: String, pdf: Double, svg: Double, png: Double)] {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-chart-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let compiler = ChartCompiler(theme: branding.theme, measurer: PangoTextMeasurer())
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let t = DispatchTime.now().uptimeNanoseconds
+                try body()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+            }
+            return times.sorted()[times.count / 2]
+        }
+        return try specs(month: month).map { name, spec in
+            let base = scratch + "/" + name
+            let pdf = try median { try CairoRenderer.writePDF(compiler.compile(spec), to: base + ".pdf") }
+            let svg = try median { try CairoRenderer.writeSVG(compiler.compile(spec), to: base + ".svg", idPrefix: name) }
+            let png = try median { try CairoRenderer.writePNG(compiler.compile(spec), to: base + ".png") }
+            return (name, pdf, svg, png)
+        }
+    }
+}
+
 extension String {
     /// The string with its first letter in capitals ("financial year 2024-25" → "Financial year 2024-25").
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }

@@ -26,6 +26,9 @@ struct GalleryCommand: ParsableCommand {
     @Option(help: "The latest month shown. Default: the latest month in the data.")
     var period: String?
 
+    @Option(help: "Instead of writing the gallery, time each chart N times in process and print median milliseconds.")
+    var time: Int?
+
     func run() throws {
         try guarded {
             let model = try ModelLoader.load(path: options.modelPath)
@@ -37,6 +40,13 @@ struct GalleryCommand: ParsableCommand {
             let month = try period.map { try PeriodExpression(parsing: $0).resolve(lastDay: last).first } ?? Period(grain: .month, containing: last)
             let gallery = Gallery(model: model, warehouse: warehouse, branding: try Branding.load(templates: options.path("templates")),
                                   tilesPath: options.path("sample-data/district-tiles.csv"))
+            if let time {
+                print("chart               pdf ms   svg ms   png ms")
+                for t in try gallery.timings(month: month, repeats: max(1, time)) {
+                    print(pad(t.name, 18) + String(format: "%8.2f %8.2f %8.2f", t.pdf * 1000, t.svg * 1000, t.png * 1000))
+                }
+                return
+            }
             let started = Date()
             let files = try gallery.write(to: out, month: month)
             print("wrote \(files.count) files (\(files.count / 3) charts) to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")

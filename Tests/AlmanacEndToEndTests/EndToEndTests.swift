@@ -45,7 +45,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func almanac(_ args: String...) throws -> Result {
-        try run(binary, args + (["load", "query", "analyse", "report", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
+        try run(binary, args + (["load", "query", "analyse", "report", "gallery", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
     }
 
     func tool(_ name: String) throws -> String {
@@ -123,7 +123,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(ratio.status, 1)
         XCTAssertTrue(ratio.err.contains("not a count or a sum"))
 
-        for command in ["load", "query", "analyse", "report", "sample", "check"] {
+        for command in ["load", "query", "analyse", "report", "gallery", "sample", "check"] {
             let help = try run(binary, [command, "--help"])
             XCTAssertEqual(help.status, 0)
             XCTAssertTrue(help.out.contains("USAGE"), command)
@@ -178,6 +178,19 @@ final class EndToEndTests: XCTestCase {
         let checker = Self.root.appendingPathComponent("../shared/checks/check-outputs").standardized.path
         if FileManager.default.isExecutableFile(atPath: checker) {
             let check = try run("/usr/bin/env", ["python3", checker, out, "--strict"])
+            XCTAssertEqual(check.status, 0, check.out)
+        }
+
+        // The gallery: every chart kind to PDF, SVG and PNG, through the same checks.
+        let gallery = dir.appendingPathComponent("gallery").path
+        let g = try almanac("gallery", "--out", gallery, "--period", "2026-03")
+        XCTAssertEqual(g.status, 0, g.err)
+        let galleryFiles = try FileManager.default.contentsOfDirectory(atPath: gallery)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".pdf") }.count, 11)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".svg") }.count, 11)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".png") }.count, 11)
+        if FileManager.default.isExecutableFile(atPath: checker) {
+            let check = try run("/usr/bin/env", ["python3", checker, gallery])
             XCTAssertEqual(check.status, 0, check.out)
         }
 
