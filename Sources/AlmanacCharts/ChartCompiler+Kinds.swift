@@ -351,3 +351,84 @@ extension RGBA {
         return c
     }
 }
+
+extension ChartCompiler {
+    // MARK: Choropleth
+
+    func layoutChoropleth(_ spec: ChartSpec, top: Double, values: [Double], marks: inout [Mark]) {
+        guard let shapes = spec.extras.shapes, let s = spec.series.first else { return }
+        let pad = theme.padding
+        let all = shapes.values.flatMap { $0.flatMap { $0 } }
+        guard let minX = all.map(\.x).min(), let maxX = all.map(\.x).max(), let minY = all.map(\.y).min(), let maxY = all.map(\.y).max() else { return }
+        // Equirectangular projection, longitude shrunk by the cosine of the middle latitude.
+        let k = cos((minY + maxY) / 2 * Double.pi / 180)
+        let axisH = lineHeight(theme.axisText)
+        let boxW = spec.width - 2 * pad, boxH = spec.height - pad - top - axisH - 16
+        let scale = min(boxW / max((maxX - minX) * k, 1e-9), boxH / max(maxY - minY, 1e-9))
+        let x0 = pad + (boxW - (maxX - minX) * k * scale) / 2
+        func project(_ p: Point) -> Point { Point(x0 + (p.x - minX) * k * scale, top + (maxY - p.y) * scale) }
+        let lo = values.min()!, hi = values.max()!
+        var nameStyle = theme.labelText
+        nameStyle.weight = .bold
+        for (name, v) in zip(spec.categories, s.values) {
+            guard let rings = shapes[name] else { continue }
+            let t = v.map { hi > lo ? ($0 - lo) / (hi - lo) : 0.5 }
+            for ring in rings {
+                let pts = ring.map(project)
+                marks.append(.polygon(points: pts, fill: t.map(shade) ?? RGBA(hex: "#FFFFFF"), stroke: RGBA(hex: "#FFFFFF")))
+            }
+            // Label at the centre of the largest ring, value beneath: the number is always there.
+            guard let ring = rings.max(by: { $0.count < $1.count }) else { continue }
+            let pts = ring.map(project)
+            let cx = pts.map(\.x).reduce(0, +) / Double(pts.count), cy = pts.map(\.y).reduce(0, +) / Double(pts.count)
+            var st = nameStyle
+            st.color = (t ?? 0) > 0.55 ? RGBA(hex: "#FFFFFF") : theme.text.color
+            marks.append(.text(x: cx, y: cy - axisH, text: name, style: st, anchor: .middle, maxWidth: nil))
+            var vs = theme.labelText
+            vs.color = st.color
+            marks.append(.text(x: cx, y: cy, text: v.map { spec.format.format($0) } ?? "no data", style: vs, anchor: .middle, maxWidth: nil))
+        }
+        let ly = spec.height - pad - axisH - 10, lw = min(160.0, boxW)
+        for i in 0..<24 {
+            marks.append(.rect(x: pad + lw * Double(i) / 24, y: ly, width: lw / 24 + 0.3, height: 8, fill: shade(Double(i) / 23)))
+        }
+        marks.append(.text(x: pad, y: ly + 9, text: spec.format.formatShort(lo), style: theme.axisText, anchor: .start, maxWidth: nil))
+        marks.append(.text(x: pad + lw, y: ly + 9, text: spec.format.formatShort(hi), style: theme.axisText, anchor: .end, maxWidth: nil))
+    }
+
+    // MARK: Scatter
+
+    func layoutScatter(_ spec: ChartSpec, top: Double, marks: inout [Mark]) {
+        guard spec.series.count >= 2 else { return }
+        let pad = theme.padding
+        let pairs = spec.categories.indices.compactMap { i -> (String, Double, Double)? in
+            guard i < spec.series[0].values.count, i < spec.series[1].values.count,
+                let x = spec.series[0].values[i], let y = spec.series[1].values[i], x.isFinite, y.isFinite else { return nil }
+            return (spec.categories[i], x, y)
+        }
+        guard !pairs.isEmpty else { return }
+        let axisH = lineHeight(theme.axisText)
+        let bottom = spec.height - pad - 2 * axisH - 8, right = spec.width - pad
+        let yt = NiceTicks.ticks(low: min(0, pairs.map(\.2).min()!), high: pairs.map(\.2).max()!, target: 5, zeroBased: true)
+        let (left, sy) = valueAxis(ticks: yt, format: { spec.format.formatShort($0) }, top: top + axisH, bottom: bottom, right: right, marks: &marks)
+        marks.append(.text(x: left, y: top - 2, text: spec.series[1].name, style: theme.axisText, anchor: .start, maxWidth: nil))
+        let xt = NiceTicks.ticks(low: min(0, pairs.map(\.1).min()!), high: pairs.map(\.1).max()!, target: 5, zeroBased: true)
+        func sx(_ v: Double) -> Double { left + (v - xt.first!) / (xt.last! - xt.first!) * (right - left) }
+        for t in xt {
+            let label = NumberFormat.compact(t)
+            let atEdge = sx(t) + measurer.size(of: label, style: theme.axisText).width / 2 > right
+            marks.append(.text(x: sx(t), y: bottom + 4, text: label, style: theme.axisText, anchor: atEdge ? .end : .middle, maxWidth: nil))
+        }
+        marks.append(.text(x: (left + right) / 2, y: bottom + axisH + 6, text: spec.series[0].name, style: theme.axisText, anchor: .middle, maxWidth: nil))
+        let labelled = Set(pairs.sorted { $0.2 > $1.2 }.prefix(3).map(\.0) + pairs.sorted { $0.2 < $1.2 }.prefix(1).map(\.0))
+        for p in pairs {
+            let highlighted = spec.highlight == p.0
+            marks.append(.circle(x: sx(p.1), y: sy(p.2), radius: highlighted ? 4.5 : 3.2, fill: highlighted ? theme.highlight : color(0)))
+            if labelled.contains(p.0) || highlighted {
+                let w = measurer.size(of: p.0, style: theme.labelText).width
+                let anchor: TextAnchor = sx(p.1) + 5 + w > right ? .end : .start
+                marks.append(.text(x: sx(p.1) + (anchor == .end ? -5 : 5), y: sy(p.2) - axisH - 1, text: p.0, style: theme.labelText, anchor: anchor, maxWidth: nil))
+            }
+        }
+    }
+}

@@ -49,10 +49,15 @@ public struct ChartCompiler: Sendable {
         case .funnel: layoutFunnel(spec, top: y, marks: &marks)
         case .smallMultiples: layoutSmallMultiples(spec, top: y, values: values, marks: &marks)
         case .tileMap: layoutTileMap(spec, top: y, values: values, marks: &marks)
+        case .choropleth: layoutChoropleth(spec, top: y, values: values, marks: &marks)
+        case .scatter: layoutScatter(spec, top: y, marks: &marks)
         }
         return Scene(width: spec.width, height: spec.height, marks: marks, title: spec.title,
                      description: ChartDescriber.describe(spec))
     }
+
+    /// Height of a line of text in `style`.
+    func lineHeight(_ style: TextStyle) -> Double { measurer.size(of: "Ag", style: style).height }
 
     /// Splits text into lines no wider than `width`.
     func wrap(_ text: String, style: TextStyle, width: Double) -> [String] {
@@ -101,7 +106,8 @@ public struct ChartCompiler: Sendable {
             }
             y += h + 10
         }
-        let low = min(0, values.min()!), high = values.max()!
+        let extra = spec.extras.references.flatMap { $0.values.compactMap { $0 } } + (spec.extras.target.map { [$0.value] } ?? [])
+        let low = min(0, (values + extra).min()!), high = (values + extra).max()!
         let ticks = NiceTicks.ticks(low: low, high: high, target: 5, zeroBased: true)
         let tickLabels = ticks.map { spec.format.formatShort($0) }
         let axisH = measurer.size(of: "Ag", style: theme.axisText).height
@@ -148,6 +154,35 @@ public struct ChartCompiler: Sendable {
                 for p in points { marks.append(.circle(x: p.x, y: p.y, radius: 2.2, fill: color(si))) }
             }
             if let last = points.last, directLabels { ends.append((last.y, s.name, color(si))) }
+        }
+        // Reference lines (rolling average, trend) thin and grey, labelled at their end.
+        var usedLabelY: [Double] = []
+        for r in spec.extras.references {
+            let pts = r.values.enumerated().compactMap { i, v in v.map { Point(sx(i), sy($0)) } }
+            guard pts.count >= 2 else { continue }
+            marks.insert(.line(points: pts, stroke: RGBA(hex: "#6F777B"), width: 1.2, dash: [3, 2]), at: 0)
+            // Labels at the line ends, moved up until they clear the ones already placed.
+            let h = lineHeight(theme.axisText)
+            var ly = pts.last!.y - h - 1
+            while usedLabelY.contains(where: { abs($0 - ly) < h }) { ly -= h }
+            usedLabelY.append(ly)
+            marks.append(.text(x: pts.last!.x - 2, y: max(top, ly), text: r.name, style: theme.axisText, anchor: .end, maxWidth: nil))
+        }
+        if let t = spec.extras.target, t.value >= y0 && t.value <= y1 {
+            marks.append(.line(points: [Point(left, sy(t.value)), Point(right, sy(t.value))], stroke: theme.highlight, width: 1.2, dash: [6, 3]))
+            var st = theme.axisText
+            st.color = theme.text.color
+            marks.append(.text(x: left + 4, y: sy(t.value) - lineHeight(st) - 1, text: t.label, style: st, anchor: .start, maxWidth: nil))
+        }
+        if let first = spec.series.first {
+            for a in spec.extras.annotations where a.index < first.values.count {
+                guard let v = first.values[a.index] else { continue }
+                let px = sx(a.index), py = sy(v)
+                let w = measurer.size(of: a.text, style: theme.labelText).width
+                let anchor: TextAnchor = px + w / 2 > right ? .end : px - w / 2 < left ? .start : .middle
+                marks.append(.line(points: [Point(px, py - 4), Point(px, py - 14)], stroke: theme.axis, width: 0.8, dash: []))
+                marks.append(.text(x: px, y: py - 15 - lineHeight(theme.labelText), text: a.text, style: theme.labelText, anchor: anchor, maxWidth: nil))
+            }
         }
         // Direct labels: nudge apart so they do not overlap.
         let lh = measurer.size(of: "Ag", style: theme.labelText).height

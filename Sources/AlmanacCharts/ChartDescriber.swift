@@ -27,6 +27,8 @@ public enum ChartDescriber {
                 s += "\(se.name) \(direction) (from \(f.format(a)) to \(f.format(b))). "
             }
             let gaps = spec.series.reduce(0) { $0 + $1.values.filter { $0 == nil }.count }
+            if let t = spec.extras.target { s += "The target is \(f.format(t.value)). " }
+            for a in spec.extras.annotations where a.index < spec.categories.count { s += "\(spec.categories[a.index]): \(a.text). " }
             if gaps > 0 { s += gaps == 1 ? "1 missing value is shown as a gap. " : "\(gaps) missing values are shown as gaps. " }
             return s.trimmingCharacters(in: .whitespaces)
         case .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .smallMultiples:
@@ -61,11 +63,19 @@ public enum ChartDescriber {
             }
             return "Funnel plot of \(spec.measureLabel.lowercased()) for \(fo.points.count) areas against \(fo.sizeLabel.lowercased()), overall \(f.format(fo.target)). "
                 + (outside.isEmpty ? "No area is outside the 99.8% limits." : "Outside the 99.8% limits: " + outside.map(\.name).joined(separator: ", ") + ".")
-        case .tileMap:
+        case .scatter:
+            guard spec.series.count >= 2 else { return spec.title }
+            let pairs = spec.categories.indices.compactMap { i -> (String, Double, Double)? in
+                guard i < spec.series[0].values.count, let x = spec.series[0].values[i], let y = spec.series[1].values[i] else { return nil }
+                return (spec.categories[i], x, y)
+            }
+            guard let top = pairs.max(by: { $0.2 < $1.2 }) else { return spec.title }
+            return "Scatter chart of \(spec.series[1].name.lowercased()) against \(spec.series[0].name.lowercased()) for \(pairs.count) \(spec.categoryNoun)s. \(top.0) has the highest \(spec.series[1].name.lowercased()), \(f.format(top.2))."
+        case .tileMap, .choropleth:
             guard let series = spec.series.first else { return spec.title }
             let pairs = zip(spec.categories, series.values).compactMap { c, v in v.map { (c, $0) } }
             guard let top = pairs.max(by: { $0.1 < $1.1 }), let bottom = pairs.min(by: { $0.1 < $1.1 }) else { return spec.title }
-            return "Tile map of \(spec.measureLabel.lowercased()) by \(spec.categoryNoun), darker is higher. \(top.0) is highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1))."
+            return "\(spec.kind == .tileMap ? "Tile map" : "Map") of \(spec.measureLabel.lowercased()) by \(spec.categoryNoun), darker is higher. \(top.0) is highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1))."
         case .bar:
             guard let series = spec.series.first else { return spec.title }
             let pairs = zip(spec.categories, series.values).compactMap { c, v in v.map { (c, $0) } }

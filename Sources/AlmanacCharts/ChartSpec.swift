@@ -24,6 +24,10 @@ public enum ChartKind: String, Sendable, Codable {
     case smallMultiples = "small_multiples"
     /// Districts as tiles laid out like the map, shaded by value (see `ChartExtras.tiles`).
     case tileMap = "tile_map"
+    /// Areas drawn from boundary polygons, shaded by value (see `ChartExtras.shapes`).
+    case choropleth
+    /// One point per category: x from the first series, y from the second.
+    case scatter
 }
 
 /// Process-control overlay for an XmR chart: computed by the analysis layer, drawn here.
@@ -85,6 +89,14 @@ public struct ChartExtras: Equatable, Sendable {
     public var kpi: KPIComparison?
     /// Tile positions (column, row) by category name, from a layout file.
     public var tiles: [String: (column: Int, row: Int)]?
+    /// Boundary rings (longitude, latitude) by category name, from GeoJSON.
+    public var shapes: [String: [[Point]]]?
+    /// A target drawn across a line chart, with its label.
+    public var target: (value: Double, label: String)?
+    /// Lines drawn thin and grey behind the data (a rolling average, a fitted trend).
+    public var references: [Series] = []
+    /// Notes on points of the first series: index and text.
+    public var annotations: [(index: Int, text: String)] = []
     public init(process: ProcessOverlay? = nil, funnel: FunnelOverlay? = nil, kpi: KPIComparison? = nil,
                 tiles: [String: (column: Int, row: Int)]? = nil) {
         self.process = process
@@ -94,7 +106,8 @@ public struct ChartExtras: Equatable, Sendable {
     }
     public static func == (a: ChartExtras, b: ChartExtras) -> Bool {
         a.process == b.process && a.funnel == b.funnel && a.kpi == b.kpi
-            && a.tiles?.keys.sorted() == b.tiles?.keys.sorted()
+            && a.tiles?.keys.sorted() == b.tiles?.keys.sorted() && a.shapes?.keys.sorted() == b.shapes?.keys.sorted()
+            && a.target?.value == b.target?.value && a.references == b.references && a.annotations.map(\.index) == b.annotations.map(\.index)
     }
 }
 

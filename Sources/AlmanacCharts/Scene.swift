@@ -45,6 +45,8 @@ public enum Mark: Equatable, Sendable, Codable {
     case rect(x: Double, y: Double, width: Double, height: Double, fill: RGBA)
     /// A polyline (gaps in a series are separate lines).
     case line(points: [Point], stroke: RGBA, width: Double, dash: [Double])
+    /// A filled polygon with an edge (map areas).
+    case polygon(points: [Point], fill: RGBA, stroke: RGBA)
     /// A filled circle with a white edge (markers).
     case circle(x: Double, y: Double, radius: Double, fill: RGBA)
     /// A single line of text; `y` is the top of its line box, `x` its anchor point.

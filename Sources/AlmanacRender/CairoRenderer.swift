@@ -29,6 +29,16 @@ public enum CairoRenderer {
                 for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
                 cairo_stroke(cr)
                 cairo_set_dash(cr, nil, 0, 0)
+            case .polygon(let points, let fill, let stroke):
+                guard let first = points.first else { continue }
+                cairo_move_to(cr, first.x, first.y)
+                for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
+                cairo_close_path(cr)
+                cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)
+                cairo_fill_preserve(cr)
+                cairo_set_source_rgba(cr, stroke.r, stroke.g, stroke.b, stroke.a)
+                cairo_set_line_width(cr, 1)
+                cairo_stroke(cr)
             case .circle(let x, let y, let r, let fill):
                 cairo_new_sub_path(cr)
                 cairo_arc(cr, x, y, r, 0, 2 * Double.pi)

@@ -14,12 +14,35 @@ public struct Gallery {
     let warehouse: Warehouse
     let branding: Branding
     let tilesPath: String
+    let boundariesPath: String
 
-    public init(model: SemanticModel, warehouse: Warehouse, branding: Branding, tilesPath: String) {
+    public init(model: SemanticModel, warehouse: Warehouse, branding: Branding, tilesPath: String, boundariesPath: String) {
         self.model = model
         self.warehouse = warehouse
         self.branding = branding
         self.tilesPath = tilesPath
+        self.boundariesPath = boundariesPath
+    }
+
+    /// Polygons (outer rings) by feature name from a GeoJSON file of Polygon or MultiPolygon features.
+    static func loadShapes(_ path: String) throws -> [String: [[Point]]] {
+        guard let data = FileManager.default.contents(atPath: path),
+            let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let features = root["features"] as? [[String: Any]]
+        else {
+            throw Diagnostic(file: path, message: "not a GeoJSON FeatureCollection", hint: "regenerate it with `almanac sample --out sample-data`")
+        }
+        var shapes: [String: [[Point]]] = [:]
+        for f in features {
+            guard let name = (f["properties"] as? [String: Any])?["name"] as? String,
+                let geometry = f["geometry"] as? [String: Any], let type = geometry["type"] as? String else { continue }
+            let polygons: [[[[Double]]]]
+            if type == "Polygon", let c = geometry["coordinates"] as? [[[Double]]] { polygons = [c] }
+            else if type == "MultiPolygon", let c = geometry["coordinates"] as? [[[[Double]]]] { polygons = c }
+            else { continue }
+            shapes[name] = polygons.compactMap { $0.first?.compactMap { $0.count >= 2 ? Point($0[0], $0[1]) : nil } }
+        }
+        return shapes
     }
 
     /// The chart specs for `month` (the latest month shown).
@@ -126,6 +149,39 @@ public struct Gallery {
                             measureLabel: "Contacts per 1,000 residents", categoryNoun: "district", height: 360)
         map.extras.tiles = tiles
         out.append(("tile-map", map))
+
+        var choropleth = ChartSpec(kind: .choropleth, title: "Contacts per 1,000 residents", subtitle: "\(month.label.capitalizedFirst); illustrative boundaries, not the real district boundaries",
+                                   categories: districts, series: [Series(name: "Contacts per 1,000 residents", values: rates)], format: .decimal1,
+                                   measureLabel: "Contacts per 1,000 residents", categoryNoun: "district", height: 380)
+        choropleth.extras.shapes = try Self.loadShapes(boundariesPath)
+        out.append(("choropleth", choropleth))
+
+        let scatterData = try run(["contacts_per_1000", "spend_per_contact"], ["district"], ResolvedPeriod(first: month.shifted(by: -11), count: 12))
+        let sd = (0..<scatterData.rowCount)
+        out.append(("scatter", ChartSpec(kind: .scatter, title: "Demand and cost by district", subtitle: "12 months to \(month.label); each point a district",
+                                         categories: sd.map { scatterData.column("district")!.values.text(at: $0) ?? "" },
+                                         series: [Series(name: "Contacts per 1,000 residents", values: sd.map { scatterData.column("contacts_per_1000")!.values.double(at: $0) }),
+                                                  Series(name: "Spend per contact (£)", values: sd.map { scatterData.column("spend_per_contact")!.values.double(at: $0) })],
+                                         format: .currencyPence, measureLabel: "Spend per contact", categoryNoun: "district", highlight: "Burnley")))
+
+        // A single line with a target, a rolling average, a fitted trend and an annotated point.
+        let sen = try run(["contacts"], ["month"], last24, filter: "service = 'Special educational needs'")
+        let senValues = (0..<sen.rowCount).map { sen.column("contacts")!.values.double(at: $0) }
+        var overlays = ChartSpec(kind: .line, title: "Special educational needs contacts", subtitle: "Monthly, \(last24.label), with a 3-month average and the fitted trend",
+                                 categories: monthLabels((0..<sen.rowCount).map { sen.column("month")!.values.text(at: $0) ?? "" }),
+                                 series: [Series(name: "Contacts", values: senValues)], format: .integer, measureLabel: "Contacts", categoryNoun: "month")
+        let rolling: [Double?] = senValues.indices.map { i in
+            i < 2 ? nil : (senValues[(i - 2)...i].compactMap { $0 }.reduce(0, +) / 3)
+        }
+        overlays.extras.references.append(Series(name: "3-month average", values: rolling))
+        if let fit = try? LinearTrend.fit(senValues) {
+            overlays.extras.references.append(Series(name: "Trend", values: senValues.indices.map { fit.intercept + fit.slope * Double($0) }))
+        }
+        overlays.extras.target = ((senValues.compactMap { $0 }.max() ?? 0) * 1.1, "Capacity planned for")
+        if let peak = senValues.indices.max(by: { (senValues[$0] ?? 0) < (senValues[$1] ?? 0) }) {
+            overlays.extras.annotations = [(peak, "Highest month")]
+        }
+        out.append(("line-overlays", overlays))
         return out
     }
 

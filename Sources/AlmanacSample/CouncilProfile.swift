@@ -62,6 +62,13 @@ public enum CouncilProfile {
         District(code: "E07000128", name: "Wyre", abbreviation: "WYR", population: 114_000, demandIndex: 1.00),
     ]
 
+    /// Where each district sits on a 5 × 4 grid shaped like the county (north at the top):
+    /// the tile map's layout and the frame of the illustrative boundaries.
+    public static let tiles: [(district: String, column: Int, row: Int)] = [
+        ("Lancaster", 2, 0), ("Wyre", 1, 1), ("Ribble Valley", 3, 1), ("Pendle", 4, 1), ("Fylde", 0, 2), ("Preston", 2, 2),
+        ("Hyndburn", 3, 2), ("Burnley", 4, 2), ("West Lancashire", 1, 3), ("South Ribble", 2, 3), ("Chorley", 3, 3), ("Rossendale", 4, 3),
+    ]
+
     /// Channels, in the order of `Service.channels`.
     public static let channels = ["Phone", "Web", "Face to face", "Email"]
     /// Outcomes, in the order of `Service.outcomes`.

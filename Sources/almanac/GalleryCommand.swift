@@ -39,7 +39,8 @@ struct GalleryCommand: ParsableCommand {
             }
             let month = try period.map { try PeriodExpression(parsing: $0).resolve(lastDay: last).first } ?? Period(grain: .month, containing: last)
             let gallery = Gallery(model: model, warehouse: warehouse, branding: try Branding.load(templates: options.path("templates")),
-                                  tilesPath: options.path("sample-data/district-tiles.csv"))
+                                  tilesPath: options.path("sample-data/district-tiles.csv"),
+                                  boundariesPath: options.path("sample-data/districts-illustrative.geojson"))
             if let time {
                 print("chart               pdf ms   svg ms   png ms")
                 for t in try gallery.timings(month: month, repeats: max(1, time)) {

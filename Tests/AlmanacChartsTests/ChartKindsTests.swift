@@ -7,7 +7,7 @@ import XCTest
 /// Every chart kind with awkward data: readable, inside its bounds, never a crash.
 final class ChartKindsTests: XCTestCase {
     let compiler = ChartCompiler(theme: .analysisFunction(), measurer: ApproximateTextMeasurer())
-    let kinds: [ChartKind] = [.line, .bar, .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .kpi, .xmr, .funnel, .smallMultiples, .tileMap]
+    let kinds: [ChartKind] = [.line, .bar, .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .kpi, .xmr, .funnel, .smallMultiples, .tileMap, .choropleth, .scatter]
 
     func spec(_ kind: ChartKind, categories: [String], series: [Series]) -> ChartSpec {
         var s = ChartSpec(kind: kind, title: "A chart", subtitle: "Awkward data", categories: categories, series: series,
@@ -18,6 +18,13 @@ final class ChartKindsTests: XCTestCase {
         s.extras.funnel = FunnelOverlay(points: categories.prefix(values.count).enumerated().compactMap { i, c in values[i].map { (c, Double(1000 + i), $0) } },
                                         target: 5, limits: [(500, 1, 9, 0, 10), (2000, 3, 7, 2, 8)], sizeLabel: "Residents")
         s.extras.tiles = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, ($0 % 5, $0 / 5)) })
+        s.extras.shapes = Dictionary(uniqueKeysWithValues: categories.enumerated().map { i, c in
+            let x = Double(i % 5), y = Double(i / 5)
+            return (c, [[Point(x, y), Point(x + 1, y), Point(x + 1, y + 1), Point(x, y + 1)]])
+        })
+        s.extras.target = (7, "Target")
+        s.extras.references = [Series(name: "Average", values: values.map { $0.map { $0 / 2 } })]
+        s.extras.annotations = values.isEmpty ? [] : [(0, "First")]
         return s
     }
 
@@ -27,7 +34,7 @@ final class ChartKindsTests: XCTestCase {
             ("empty", [], []),
             ("one point", ["Only"], [Series(name: "A", values: [42])]),
             ("all zeros", ["a", "b", "c"], [Series(name: "A", values: [0, 0, 0]), Series(name: "B", values: [0, 0, 0])]),
-            ("negative", ["a", "b", "c"], [Series(name: "A", values: [-5, 3, -1])]),
+            ("negative", ["a", "b", "c"], [Series(name: "A", values: [-5, 3, -1]), Series(name: "B", values: [2, -4, 1])]),
             ("missing", ["a", "b", "c", "d"], [Series(name: "A", values: [1, nil, 3, nil]), Series(name: "B", values: [nil, nil, nil, nil])]),
             ("long labels", ["A district with a very long name indeed, longer than any real one", "b"],
              [Series(name: "A series whose name goes on and on and on beyond reason", values: [1, 2])]),
@@ -51,6 +58,8 @@ final class ChartKindsTests: XCTestCase {
                         XCTAssertTrue([x, y, w, h].allSatisfy(\.isFinite), "\(kind) \(name) rect")
                     case .line(let points, _, _, _):
                         XCTAssertTrue(points.allSatisfy { $0.x.isFinite && $0.y.isFinite }, "\(kind) \(name) line")
+                    case .polygon(let points, _, _):
+                        XCTAssertTrue(points.allSatisfy { $0.x.isFinite && $0.y.isFinite }, "\(kind) \(name) polygon")
                     case .circle(let x, let y, _, _):
                         XCTAssertTrue(x.isFinite && y.isFinite, "\(kind) \(name) circle")
                     }

@@ -21,11 +21,20 @@ final class GoldenSceneTests: XCTestCase {
         s.extras.funnel = FunnelOverlay(points: [("Burnley", 96_000, 2.1), ("Fylde", 82_000, 1.3), ("Preston", 151_000, 1.8)], target: 1.6,
                                         limits: [(20_000, 1.1, 2.2, 0.9, 2.5), (160_000, 1.4, 1.8, 1.3, 1.9)], sizeLabel: "Residents")
         s.extras.tiles = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, ($0 % 4, $0 / 4)) })
+        s.extras.shapes = Dictionary(uniqueKeysWithValues: months.enumerated().map { i, m in
+            let x = -3.0 + Double(i % 4) * 0.2, y = 54.0 - Double(i / 4) * 0.15
+            return (m, [[Point(x, y), Point(x + 0.2, y + 0.02), Point(x + 0.2, y - 0.15), Point(x, y - 0.15)]])
+        })
+        if kind == .line {
+            s.extras.target = (200, "Target")
+            s.extras.references = [Series(name: "Trend", values: (0..<12).map { 120 + 6 * Double($0) })]
+            s.extras.annotations = [(11, "Highest month")]
+        }
         return s
     }
 
     func testEveryKindMatchesItsGoldenScene() throws {
-        let kinds: [ChartKind] = [.line, .bar, .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .kpi, .xmr, .funnel, .smallMultiples, .tileMap]
+        let kinds: [ChartKind] = [.line, .bar, .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .kpi, .xmr, .funnel, .smallMultiples, .tileMap, .choropleth, .scatter]
         let compiler = ChartCompiler(theme: .analysisFunction(), measurer: ApproximateTextMeasurer())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -186,9 +186,9 @@ final class EndToEndTests: XCTestCase {
         let g = try almanac("gallery", "--out", gallery, "--period", "2026-03")
         XCTAssertEqual(g.status, 0, g.err)
         let galleryFiles = try FileManager.default.contentsOfDirectory(atPath: gallery)
-        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".pdf") }.count, 11)
-        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".svg") }.count, 11)
-        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".png") }.count, 11)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".pdf") }.count, 14)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".svg") }.count, 14)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".png") }.count, 14)
         if FileManager.default.isExecutableFile(atPath: checker) {
             let check = try run("/usr/bin/env", ["python3", checker, gallery])
             XCTAssertEqual(check.status, 0, check.out)
