@@ -17,8 +17,8 @@ if out.returncode:
     sys.exit(out.stderr)
 almanac = {}
 for line in out.stdout.splitlines()[1:]:
-    name, pdf, svg, png = line.split()
-    almanac[name] = (float(pdf), float(svg), float(png))
+    name, pdf, svg, png, layout = line.split()
+    almanac[name] = (float(pdf), float(svg), float(png), float(layout))
 
 import matplotlib
 matplotlib.use("Agg")
@@ -60,5 +60,5 @@ print(f"multi-series line chart, medians over {N} runs (matplotlib {matplotlib._
 for i, fmt in enumerate(["pdf", "svg", "png"]):
     print(f"  {fmt}: almanac {a[i]:7.2f} ms   matplotlib {mpl[fmt]:7.2f} ms   {mpl[fmt] / a[i]:6.1f}x faster")
 print("every chart kind (almanac, ms):")
-for name, (p, s, g) in almanac.items():
-    print(f"  {name:<18} pdf {p:6.2f}  svg {s:6.2f}  png {g:6.2f}")
+for name, (p, s, g, l) in almanac.items():
+    print(f"  {name:<18} pdf {p:6.2f}  svg {s:6.2f}  png {g:6.2f}   (of which layout {l:5.2f})")

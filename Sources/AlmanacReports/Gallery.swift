@@ -205,7 +205,7 @@ public struct Gallery {
 extension Gallery {
     /// Median seconds to compile and draw each chart to PDF, SVG and PNG, in process, over
     /// `repeats` runs (files written to a scratch folder): for the chart benchmark.
-    public func timings(month: Period, repeats: Int) throws -> [(name: String, pdf: Double, svg: Double, png: Double)] {
+    public func timings(month: Period, repeats: Int) throws -> [(name: String, compile: Double, pdf: Double, svg: Double, png: Double)] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-chart-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -221,10 +221,11 @@ extension Gallery {
         }
         return try specs(month: month).map { name, spec in
             let base = scratch + "/" + name
+            let layout = median { _ = compiler.compile(spec) }
             let pdf = try median { try CairoRenderer.writePDF(compiler.compile(spec), to: base + ".pdf") }
             let svg = try median { try CairoRenderer.writeSVG(compiler.compile(spec), to: base + ".svg", idPrefix: name) }
             let png = try median { try CairoRenderer.writePNG(compiler.compile(spec), to: base + ".png") }
-            return (name, pdf, svg, png)
+            return (name, layout, pdf, svg, png)
         }
     }
 }

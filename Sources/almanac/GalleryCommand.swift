@@ -42,9 +42,9 @@ struct GalleryCommand: ParsableCommand {
                                   tilesPath: options.path("sample-data/district-tiles.csv"),
                                   boundariesPath: options.path("sample-data/districts-illustrative.geojson"))
             if let time {
-                print("chart               pdf ms   svg ms   png ms")
+                print("chart               pdf ms   svg ms   png ms   layout ms")
                 for t in try gallery.timings(month: month, repeats: max(1, time)) {
-                    print(pad(t.name, 18) + String(format: "%8.2f %8.2f %8.2f", t.pdf * 1000, t.svg * 1000, t.png * 1000))
+                    print(pad(t.name, 18) + String(format: "%8.2f %8.2f %8.2f %8.2f", t.pdf * 1000, t.svg * 1000, t.png * 1000, t.compile * 1000))
                 }
                 return
             }
