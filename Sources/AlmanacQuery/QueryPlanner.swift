@@ -52,6 +52,12 @@ public struct QueryPlanner: Sendable {
             filterExpression = try FilterParser.parse(text, field: request.filterSource)
             filter = try resolve(filterExpression!, builder: &builder, field: request.filterSource)
         }
+        if let scope = request.scope, !scope.trimmingCharacters(in: .whitespaces).isEmpty {
+            let e = try FilterParser.parse(scope, field: "audience scope")
+            let planned = try resolve(e, builder: &builder, field: "audience scope")
+            filterExpression = filterExpression.map { .and(e, $0) } ?? e
+            filter = filter.map { .and(planned, $0) } ?? planned
+        }
 
         // Measures: components the database aggregates, and expressions over them.
         var components: [PlannedComponent] = []

@@ -17,6 +17,9 @@ public struct QueryRequest: Sendable {
     public var span: DateSpan?
     /// Keep only the first `limit` rows, after ordering.
     public var limit: Int?
+    /// An audience's scope (`district = 'Burnley'`): ANDed into every query the request
+    /// leads to, denominators and totals included, so nothing outside it can be seen.
+    public var scope: String?
 
     /// Creates a request.
     public init(

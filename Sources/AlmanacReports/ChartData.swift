@@ -30,7 +30,7 @@ enum ChartData {
             }
             let series = seriesNames.map { name in Series(name: name, values: keys.map { cells[name]?[$0] }) }
             let spec = ChartSpec(
-                kind: .line, title: s.title, subtitle: subtitle(measure, s, coverage),
+                kind: .line, title: s.title, subtitle: subtitle(measure, s, coverage, byLabel: s.by.flatMap { result.column($0)?.label }),
                 categories: keys.map { grain.label(forKey: $0, short: true) }, series: series, format: measure.format,
                 measureLabel: measure.label, width: size.width, height: size.height)
             var columns = [DataColumn(name: grain.rawValue, label: grainLabel(grain), role: .dimension, timeGrain: grain, values: .text(keys))]
@@ -44,16 +44,16 @@ enum ChartData {
             let categories = (0..<result.rowCount).map { byColumn?.values.text(at: $0) ?? measure.label }
             let values = (0..<result.rowCount).map { valueColumn.values.double(at: $0) }
             let spec = ChartSpec(
-                kind: .bar, title: s.title, subtitle: subtitle(measure, s, coverage), categories: categories,
+                kind: .bar, title: s.title, subtitle: subtitle(measure, s, coverage, byLabel: byColumn?.label), categories: categories,
                 series: [Series(name: measure.label, values: values)], format: measure.format, measureLabel: measure.label,
                 categoryNoun: (s.by.flatMap { byColumn?.label ?? $0 } ?? "category").lowercased(), width: size.width, height: size.height)
             return (spec, result)
         }
     }
 
-    static func subtitle(_ m: MeasureDef, _ s: SectionDefinition, _ coverage: String) -> String {
+    static func subtitle(_ m: MeasureDef, _ s: SectionDefinition, _ coverage: String, byLabel: String? = nil) -> String {
         var text = m.label
-        if let by = s.by { text += " by " + by.replacingOccurrences(of: "_", with: " ") }
+        if let by = s.by { text += " by " + (byLabel ?? by.replacingOccurrences(of: "_", with: " ")).lowercased() }
         text += ", " + coverage
         if m.unit == "GBP" { text += " (£, cash terms)" }
         return text

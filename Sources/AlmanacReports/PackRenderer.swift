@@ -82,7 +82,8 @@ public struct PackRenderer {
         }
         let coverFacts = [
             ("Produced", producedText),
-            ("For", report.definition.audience.isEmpty ? "General use" : report.definition.audience),
+            ("For", report.audience.map { a in a.member.map { "\(a.label): \($0) only" } ?? a.label }
+                ?? (report.definition.audience.isEmpty ? "General use" : report.definition.audience)),
             ("Data up to", report.dataTo?.longLabel ?? "no data loaded"),
             ("Protective marking", report.definition.marking),
         ]
@@ -167,13 +168,16 @@ public struct PackRenderer {
         y += pdf.text("Sources and data freshness", style: style(theme.title, size: 12.5), x: margin, y: y, width: width, tag: nil) + 6
         pdf.endTag()
         let lastLoad = report.loads.last.flatMap { Day(iso: String($0.loadedAt.prefix(10)))?.longLabel } ?? "never"
-        y += pdf.text("Figures come from the \(branding.organisation) warehouse, last loaded on \(lastLoad), with activity up to \(report.dataTo?.longLabel ?? "no date"). Counts are exact; money is in pounds sterling, cash terms.",
+        y += pdf.text("Figures come from the \(branding.organisation) warehouse, last loaded on \(lastLoad), with activity up to \(report.dataTo?.longLabel ?? "no date"). Counts are exact; money is in pounds sterling, cash terms."
+                      + (report.audience?.member.map { " Every figure in this pack is for \($0) only." } ?? ""),
                       style: body, x: margin, y: y, width: width) + 8
         let sourceTable = DataTable(columns: [
             DataColumn(name: "table", label: "Table", role: .dimension, values: .text(report.sources.map(\.table))),
             DataColumn(name: "rows", label: "Rows", role: .measure, format: .integer, values: .integer(report.sources.map { Int64($0.rows) })),
         ])
-        _ = drawTable(sourceTable, on: pdf, y: y, width: width * 0.6, totalPages: totalPages, caption: "Warehouse tables", bottomLimit: bottomLimit, top: top)
+        if !report.sources.isEmpty {
+            _ = drawTable(sourceTable, on: pdf, y: y, width: width * 0.6, totalPages: totalPages, caption: "Warehouse tables", bottomLimit: bottomLimit, top: top)
+        }
         return (pdf.pageNumber, found)
     }
 

@@ -42,6 +42,8 @@ public struct BuiltReport: Sendable {
     public var produced: Day
     /// Whether the period has no data at all.
     public var periodIsEmpty: Bool
+    /// The audience and the member it is scoped to ("District managers", "Burnley"), if any.
+    public var audience: (label: String, member: String?)?
 }
 
 /// Runs a report's queries against the warehouse and assembles the figures.
@@ -58,7 +60,10 @@ public struct ReportBuilder {
     }
 
     /// Builds `definition` for `period`.
-    public func build(_ definition: ReportDefinition, period: Period, organisation: String, produced: Day) throws -> BuiltReport {
+    public func build(
+        _ definition: ReportDefinition, period: Period, organisation: String, produced: Day,
+        scope: String? = nil, audience: (label: String, member: String?)? = nil
+    ) throws -> BuiltReport {
         guard period.grain == definition.periodGrain else {
             throw Diagnostic(field: "--period", message: "report `\(definition.name)` is by \(definition.periodGrain.rawValue.replacingOccurrences(of: "_", with: " ")), but `\(period.key)` is a \(period.grain.rawValue.replacingOccurrences(of: "_", with: " "))",
                              hint: "give a \(definition.periodGrain.rawValue) such as \(definition.periodGrain.key(for: Day(year: 2025, month: 10, day: 1)!))")
@@ -73,8 +78,9 @@ public struct ReportBuilder {
             var by: [String] = []
             if let over = s.over { by.append(over.rawValue) }
             if let b = s.by { by.append(b) }
-            let request = QueryRequest(measures: s.measures, by: by, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)",
+            var request = QueryRequest(measures: s.measures, by: by, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)",
                                        span: DateSpan(start: span.start, end: span.end))
+            request.scope = scope
             let result = try warehouse.run(compiler.compile(try planner.plan(request)))
             let coverage = describe(span: span, grain: s.over ?? period.grain)
             switch s.kind {
@@ -91,8 +97,9 @@ public struct ReportBuilder {
         let periodIsEmpty = range.map { period.end <= $0.first || period.start > $0.last } ?? true
         return BuiltReport(
             definition: definition, period: period, sections: sections, measures: used.compactMap { model.measure($0) },
-            sources: try warehouse.rowCounts(model: model), loads: try warehouse.loads(), dataTo: range?.last,
-            organisation: organisation, produced: produced, periodIsEmpty: periodIsEmpty)
+            // A scoped pack shows no whole-warehouse counts: they would describe other areas.
+            sources: scope == nil ? try warehouse.rowCounts(model: model) : [], loads: try warehouse.loads(), dataTo: range?.last,
+            organisation: organisation, produced: produced, periodIsEmpty: periodIsEmpty, audience: audience)
     }
 
     func span(of window: SectionWindow, period: Period) -> (start: Day, end: Day) {

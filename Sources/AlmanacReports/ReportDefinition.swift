@@ -60,6 +60,17 @@ public struct SectionDefinition: Sendable {
     public var place: SourcePlace
 }
 
+/// Who a report is for, and what they may see.
+public struct AudienceDefinition: Sendable {
+    /// Name used with --audience.
+    public var name: String
+    /// Label on the cover.
+    public var label: String
+    /// A dimension with one pack per member, each scoped to that member (district managers
+    /// see only their district), or nil for one unscoped pack.
+    public var per: String?
+}
+
 /// A report declared in `reports/*.yaml`: what it is, for whom, and its sections.
 public struct ReportDefinition: Sendable {
     /// Name (the file name without `.yaml`).
@@ -76,6 +87,8 @@ public struct ReportDefinition: Sendable {
     public var periodGrain: TimeGrain
     /// Sections, in order.
     public var sections: [SectionDefinition]
+    /// Audiences it can be published for.
+    public var audiences: [AudienceDefinition] = []
     /// The file.
     public var file: String
 }

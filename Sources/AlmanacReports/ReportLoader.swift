@@ -29,7 +29,17 @@ public enum ReportLoader {
 
     /// Parses and validates a definition.
     public static func parse(_ r: YAMLReader, name: String, model: SemanticModel) throws -> ReportDefinition {
-        try r.checkKeys(["name", "title", "description", "audience", "marking", "period", "sections"], in: "a report")
+        try r.checkKeys(["name", "title", "description", "audience", "audiences", "marking", "period", "sections"], in: "a report")
+        let audiences = try r.optional("audiences")?.items("audiences").map { a -> AudienceDefinition in
+            try a.checkKeys(["name", "label", "per"], in: "an audience")
+            let name = try a.required("name", in: "an audience").string("name")
+            let per = try a.optional("per")?.string("per")
+            if let per, model.dimension(per) == nil {
+                throw a.error("unknown dimension `\(per)` in audience `\(name)`", field: "per",
+                              hint: Suggest.hint(for: per, in: model.dimensions.map(\.name), noun: "dimension"))
+            }
+            return AudienceDefinition(name: name, label: try a.optional("label")?.string("label") ?? name, per: per)
+        } ?? []
         let grainNode = r.optional("period")
         var grain = TimeGrain.month
         if let g = grainNode {
@@ -52,13 +62,15 @@ public enum ReportLoader {
             }
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
-        return ReportDefinition(
+        var definition = ReportDefinition(
             name: try r.optional("name")?.string("name") ?? name,
             title: try r.required("title", in: "a report").string("title"),
             description: try r.optional("description")?.string("description") ?? "",
             audience: try r.optional("audience")?.string("audience") ?? "",
             marking: try r.optional("marking")?.string("marking") ?? "OFFICIAL",
             periodGrain: grain, sections: sections, file: r.file)
+        definition.audiences = audiences
+        return definition
     }
 
     static let sectionKinds = ["chart", "table", "text"]

@@ -1,6 +1,7 @@
 import AlmanacCharts
 import AlmanacCore
 import AlmanacModel
+import AlmanacQuery
 import AlmanacRender
 import AlmanacWarehouse
 import Foundation
@@ -44,13 +45,38 @@ public struct ReportPublisher {
         self.paths = paths
     }
 
-    /// Builds and writes report `name` for `period` into `outDirectory`.
-    public func publish(name: String, period: Period, outDirectory: String, produced: Day) throws -> Output {
+    /// Publishes report `name` for an audience: one pack, or one per member of the
+    /// audience's dimension (each in its own folder, each scoped so it holds only that
+    /// member's figures).
+    public func publish(name: String, period: Period, outDirectory: String, produced: Day, audience: String) throws -> [Output] {
         let definition = try ReportLoader.load(name: name, directory: paths.reports, model: model)
+        guard let a = definition.audiences.first(where: { $0.name == audience }) else {
+            throw Diagnostic(file: definition.file, field: "--audience", message: "report `\(name)` has no audience `\(audience)`",
+                             hint: definition.audiences.isEmpty ? "declare `audiences:` in the report" : Suggest.hint(for: audience, in: definition.audiences.map(\.name), noun: "audience"))
+        }
+        guard let per = a.per else {
+            return [try publish(name: name, period: period, outDirectory: outDirectory, produced: produced, scope: nil, audience: (a.label, nil))]
+        }
+        let members = try warehouse.run(SQLCompiler().compile(QueryPlanner(model: model).plan(QueryRequest(measures: ["records"], by: [per]))))
+        return try (0..<members.rowCount).compactMap { members.columns[0].values.text(at: $0) }.map { member in
+            let slug = member.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
+            let scope = "\(per) = '" + member.replacingOccurrences(of: "'", with: "''") + "'"
+            return try publish(name: name, period: period, outDirectory: (outDirectory as NSString).appendingPathComponent(slug),
+                               produced: produced, scope: scope, audience: (a.label, member), suffix: "-" + slug)
+        }
+    }
+
+    /// Builds and writes report `name` for `period` into `outDirectory`, optionally scoped.
+    public func publish(
+        name: String, period: Period, outDirectory: String, produced: Day, scope: String? = nil,
+        audience: (label: String, member: String?)? = nil, suffix: String = ""
+    ) throws -> Output {
+        var definition = try ReportLoader.load(name: name, directory: paths.reports, model: model)
+        if let member = audience?.member { definition.title += ": " + member }
         let branding = try Branding.load(templates: paths.templates)
         let html = try HTMLRenderer(templates: paths.templates)
         let report = try ReportBuilder(model: model, warehouse: warehouse).build(
-            definition, period: period, organisation: branding.organisation, produced: produced)
+            definition, period: period, organisation: branding.organisation, produced: produced, scope: scope, audience: audience)
 
         let fm = FileManager.default
         do {
@@ -87,7 +113,7 @@ public struct ReportPublisher {
             try CairoRenderer.writePNG(scene, to: stage + "/charts/\(base).png")
             files += ["charts/\(base).svg", "charts/\(base).png"]
         }
-        let stem = "\(definition.name)-\(period.key)"
+        let stem = "\(definition.name)-\(period.key)\(suffix)"
         let pages = try PackRenderer(report: report, branding: branding, scenes: scenes).write(to: "\(stage)/\(stem).pdf")
         let page = html.render(report, branding: branding, svgs: svgs, descriptions: descriptions)
         try page.write(toFile: "\(stage)/\(stem).html", atomically: false, encoding: .utf8)

@@ -177,11 +177,15 @@ public struct QueryExecutor: Sendable {
                 (ranked.columns[1].values.double(at: $0) ?? -.infinity) > (ranked.columns[1].values.double(at: $1) ?? -.infinity)
             }
             topMembers = order.prefix(n).compactMap { ranked.columns[0].values.text(at: $0) }
-            r.filter = combine(r.filter, member(last, topMembers, negated: false))
         }
+        // The main query covers every member, so shares are of the whole; rows outside the
+        // top N are then left out and replaced by one exact "All other" row.
         var table = try execute(planner, r)
         if let dimensionName {
-            table = try addAllOther(table, request: r, dimension: dimensionName, top: topMembers, planner: planner)
+            table = keep(table, dimension: dimensionName, members: Set(topMembers))
+            var others = r
+            others.filter = combine(r.filter, member(dimensionName, topMembers, negated: true))
+            table = try addAllOther(table, request: others, dimension: dimensionName, planner: planner, plan: plan)
         }
         if options.totals {
             table = try addTotals(table, request: r, planner: planner)
@@ -206,11 +210,34 @@ public struct QueryExecutor: Sendable {
 
     // MARK: - Top N and all other
 
-    private func addAllOther(_ table: DataTable, request: QueryRequest, dimension: String, top: [String], planner: QueryPlanner) throws -> DataTable {
+    private func keep(_ table: DataTable, dimension: String, members: Set<String>) -> DataTable {
+        guard let di = table.columns.firstIndex(where: { $0.name == dimension }) else { return table }
+        var builder = TableBuilder(like: table)
+        for row in 0..<table.rowCount where members.contains(table.columns[di].values.text(at: row) ?? "") {
+            builder.append(from: table, row: row)
+        }
+        return builder.table
+    }
+
+    private func addAllOther(_ table: DataTable, request: QueryRequest, dimension: String, planner: QueryPlanner, plan: QueryPlan) throws -> DataTable {
         var r = request
         r.by = request.by.filter { $0 != dimension }
-        r.filter = request.filter.map { $0.replacingOccurrences(of: member(dimension, top, negated: false), with: member(dimension, top, negated: true)) }
-        let others = try execute(planner, r)
+        var others = try execute(planner, r)
+        // A share in the "All other" row is what the top members leave of the whole
+        // (the others query alone would make it 100% of itself).
+        for m in plan.measures {
+            guard case .share = m.expression, let oi = others.columns.firstIndex(where: { $0.name == m.name }),
+                let ti = table.columns.firstIndex(where: { $0.name == m.name }) else { continue }
+            let groupNames = others.columns.filter { $0.role == .dimension }.map(\.name)
+            var values: [Double?] = []
+            for row in 0..<others.rowCount {
+                let key = groupNames.map { n in others.column(n)!.values.text(at: row) }
+                let taken = (0..<table.rowCount).filter { tr in groupNames.map { table.column($0)!.values.text(at: tr) } == key }
+                    .compactMap { table.columns[ti].values.double(at: $0) }.reduce(0, +)
+                values.append(max(0, 1 - taken))
+            }
+            others.columns[oi].values = .real(values)
+        }
         let label = "All other"
         // Order: within each combination of the other dimensions, the top members by the
         // first measure, then "All other".

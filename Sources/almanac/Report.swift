@@ -37,6 +37,9 @@ struct Report: ParsableCommand {
     @Option(help: "The production date printed on the cover (YYYY-MM-DD). Default: $SOURCE_DATE_EPOCH's date, or today.")
     var produced: String?
 
+    @Option(help: "An audience declared in the report; one declared `per: district` gives one pack per district, each holding only that district's figures.")
+    var audience: String?
+
     func run() throws {
         var partial = false
         try guarded {
@@ -56,12 +59,13 @@ struct Report: ParsableCommand {
                 model: model, warehouse: warehouse,
                 paths: .init(reports: options.path("reports"), templates: options.path("templates")))
             let started = Date()
-            let output = try publisher.publish(name: name, period: chosen, outDirectory: out, produced: day)
-            print("wrote \(output.files.count) files to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
-            print("  \(output.pdf) (\(output.pages) pages)")
-            print("  \(output.html)")
-            print("  \(output.files.filter { $0.hasPrefix("data/") }.count) CSV files in data/, \(output.files.filter { $0.hasPrefix("charts/") }.count) chart files in charts/")
-            if output.partial {
+            let outputs = try audience.map { try publisher.publish(name: name, period: chosen, outDirectory: out, produced: day, audience: $0) }
+                ?? [publisher.publish(name: name, period: chosen, outDirectory: out, produced: day)]
+            print("wrote \(outputs.reduce(0) { $0 + $1.files.count }) files to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            for output in outputs {
+                print("  \(output.pdf) (\(output.pages) pages), \(output.html), \(output.files.filter { $0.hasPrefix("data/") }.count) CSV and \(output.files.filter { $0.hasPrefix("charts/") }.count) chart files")
+            }
+            if outputs.contains(where: \.partial) {
                 var err = StandardError()
                 print("warning: there is no data for \(chosen.key); the outputs say so on every page", to: &err)
                 partial = true

@@ -194,6 +194,31 @@ final class EndToEndTests: XCTestCase {
             XCTAssertEqual(check.status, 0, check.out)
         }
 
+        // One district profile per district, each holding nothing about any other district.
+        let profiles = dir.appendingPathComponent("profiles").path
+        let dp = try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", profiles)
+        XCTAssertEqual(dp.status, 0, dp.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: profiles).filter { !$0.hasPrefix(".") }.count, 12)
+        let burnley = profiles + "/burnley"
+        var seen = try run(pdftotext, [burnley + "/district-profile-2025-10-burnley.pdf", "-"]).out
+        seen += try String(contentsOfFile: burnley + "/district-profile-2025-10-burnley.html", encoding: .utf8)
+        for f in try FileManager.default.contentsOfDirectory(atPath: burnley + "/data") {
+            seen += try String(contentsOfFile: burnley + "/data/" + f, encoding: .utf8)
+        }
+        for other in ["Chorley", "Fylde", "Hyndburn", "Lancaster", "Pendle", "Preston", "Ribble Valley", "Rossendale", "South Ribble", "West Lancashire", "Wyre"] {
+            XCTAssertFalse(seen.contains(other), "the Burnley pack mentions \(other)")
+        }
+        XCTAssertTrue(seen.contains("District profile: Burnley"))
+        XCTAssertFalse(seen.contains("72,000"), "no whole-warehouse counts in a scoped pack")
+        // Its figures are Burnley's: the service table adds up to Burnley's contacts.
+        let table = try String(contentsOfFile: burnley + "/data/04-service-summary-for-the-month.csv", encoding: .utf8)
+        let total = table.split(separator: "\r\n").dropFirst().compactMap { Double($0.split(separator: ",")[1]) }.reduce(0, +)
+        let direct = try almanac("query", "contacts", "--where", "district = 'Burnley'", "--period", "2025-10", "--format", "csv")
+        XCTAssertEqual(total, Double(direct.out.split(separator: "\r\n")[1]))
+        let noAudience = try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-manager", "--out", profiles)
+        XCTAssertEqual(noAudience.status, 1)
+        XCTAssertTrue(noAudience.err.contains("did you mean `district-managers`?"), noAudience.err)
+
         // A period with no data still renders, says so, and exits 3 (partial).
         let empty = try almanac("report", "monthly-performance", "--period", "2030-01", "--out", dir.appendingPathComponent("empty").path)
         XCTAssertEqual(empty.status, 3, empty.err)

@@ -238,3 +238,23 @@ extension MeasureReferenceTests {
         XCTAssertNil(model.drill(from: "channel", down: true))
     }
 }
+
+extension MeasureReferenceTests {
+    func testAnAudienceScopeReachesEveryQuery() throws {
+        var request = QueryRequest(measures: ["contacts", "contacts_share", "contacts_per_1000"], by: ["service"])
+        request.scope = "district = 'Burnley'"
+        var options = QueryOptions()
+        options.totals = true
+        options.top = 3
+        let period = try PeriodExpression(parsing: "2025-10").resolve(lastDay: Day(iso: "2026-03-31")!)
+        let t = try executor.run(request, period: period, options: options)
+        let burnley = try reference("SELECT SUM(contacts) FROM \(districtJoin) WHERE d.district_name = 'Burnley' AND activity_date BETWEEN '2025-10-01' AND '2025-10-31'")
+        // Top 3 + All other + Total: the total is Burnley's, not the county's.
+        XCTAssertEqual(texts(t, "service").last!, "Total")
+        XCTAssertEqual(values(t, "contacts").last!, Double.fromDatabaseValue(burnley[0][0]))
+        let shares = values(t, "contacts_share").dropLast().compactMap { $0 }.reduce(0, +)
+        XCTAssertEqual(shares, 1, accuracy: 1e-9, "shares are of Burnley's total")
+        let pop = try reference("SELECT population FROM population WHERE district_code = 'E07000117' AND year = 2025")
+        XCTAssertEqual(values(t, "contacts_per_1000").last!!, values(t, "contacts").last!! * 1000 / Double.fromDatabaseValue(pop[0][0])!, accuracy: 1e-9)
+    }
+}
