@@ -161,12 +161,15 @@ extension ChartCompiler {
         marks.append(.text(x: pad, y: top, text: spec.format.format(k.value), style: big, anchor: .start, maxWidth: nil))
         var y = top + measurer.size(of: "0", style: big).height + 2
         if let p = k.previous, p != 0 {
-            let change = (k.value - p) / abs(p)
+            // A percentage changes by percentage points; anything else by a percentage of itself.
+            let points = spec.format == .percent
+            let change = points ? k.value - p : (k.value - p) / abs(p)
             // Direction in a word and an arrow, not only in colour.
             let arrow = change > 0.0005 ? "▲ up" : change < -0.0005 ? "▼ down" : "► no change"
             var st = theme.text
             st.weight = .bold
-            let text = "\(arrow) \(NumberFormat.percent.format(abs(change))) on \(k.previousLabel) (\(spec.format.format(p)))"
+            let amount = points ? NumberFormat.decimal1.format(abs(change) * 100) + " percentage points" : NumberFormat.percent.format(abs(change))
+            let text = "\(arrow) \(amount) on \(k.previousLabel) (\(spec.format.format(p)))"
             marks.append(.text(x: pad, y: y, text: truncate(text, style: st, width: spec.width - 2 * pad), style: st, anchor: .start, maxWidth: nil))
             y += measurer.size(of: "Ag", style: st).height + 6
         }

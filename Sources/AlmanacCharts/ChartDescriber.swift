@@ -46,8 +46,13 @@ public enum ChartDescriber {
             guard let k = spec.extras.kpi else { return spec.title }
             var s = "\(spec.measureLabel): \(f.format(k.value))"
             if let p = k.previous, p != 0 {
-                let change = (k.value - p) / abs(p)
-                s += ", \(change >= 0 ? "up" : "down") \(NumberFormat.percent.format(abs(change))) from \(f.format(p)) in \(k.previousLabel)"
+                if spec.format == .percent {
+                    let change = k.value - p
+                    s += ", \(change >= 0 ? "up" : "down") \(NumberFormat.decimal1.format(abs(change) * 100)) percentage points from \(f.format(p)) in \(k.previousLabel)"
+                } else {
+                    let change = (k.value - p) / abs(p)
+                    s += ", \(change >= 0 ? "up" : "down") \(NumberFormat.percent.format(abs(change))) from \(f.format(p)) in \(k.previousLabel)"
+                }
             }
             return s + "."
         case .xmr:

@@ -24,7 +24,8 @@ public struct HTMLRenderer {
     }
 
     /// The page for `report`, with `svgs` (inline SVG by section index).
-    public func render(_ report: BuiltReport, branding: Branding, svgs: [Int: String], descriptions: [Int: String]) -> String {
+    public func render(_ report: BuiltReport, branding: Branding, svgs: [Int: String], descriptions: [Int: String],
+                       tiles: [Int: [(svg: String, description: String)]] = [:]) -> String {
         let produced = report.produced.longLabel
         let sections: [[String: Any]] = report.sections.enumerated().map { i, s in
             var d: [String: Any] = [
@@ -36,6 +37,19 @@ public struct HTMLRenderer {
                 "table": table(s.table, caption: (s.chart != nil ? "Data behind the chart: " : "") + s.definition.title),
             ]
             if let intro = s.definition.intro { d["intro"] = intro }
+            if let t = tiles[i] { d["kpiBlock"] = ["items": t.map { ["svg": $0.svg, "description": $0.description] }] }
+            if s.definition.kind == .findings {
+                d["findings"] = ["items": s.findings.map { ["sentence": $0.sentence, "test": $0.test] }, "none": s.findings.isEmpty] as [String: Any]
+            }
+            if s.definition.kind == .text {
+                d["text"] = TextBlocks.parse(s.definition.text ?? "").map { b -> [String: Any] in
+                    switch b {
+                    case .paragraph(let p): return ["paragraph": p]
+                    case .bullet(let t): return ["bullet": t]
+                    }
+                }
+                d.removeValue(forKey: "table")
+            }
             if let svg = svgs[i] {
                 d["chart"] = ["svg": svg, "description": descriptions[i] ?? ""]
                 d["svgFile"] = "charts/" + CSVExporter.baseName(index: i, section: s) + ".svg"
@@ -73,6 +87,7 @@ public struct HTMLRenderer {
                 ] as [String: Any]
             },
             "empty": t.rowCount == 0,
+            "width": t.columns.count,
         ]
     }
 }

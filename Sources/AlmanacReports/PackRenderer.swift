@@ -11,15 +11,17 @@ public struct PackRenderer {
     let report: BuiltReport
     let branding: Branding
     let scenes: [Int: Scene]
+    let tiles: [Int: [Scene]]
 
     let margin = 50.0
     var theme: Theme { branding.theme }
 
     /// Creates a renderer; `scenes` are the compiled charts by section index.
-    public init(report: BuiltReport, branding: Branding, scenes: [Int: Scene]) {
+    public init(report: BuiltReport, branding: Branding, scenes: [Int: Scene], tiles: [Int: [Scene]] = [:]) {
         self.report = report
         self.branding = branding
         self.scenes = scenes
+        self.tiles = tiles
     }
 
     /// Writes the pack to `path`; returns the number of pages.
@@ -131,7 +133,54 @@ public struct PackRenderer {
             if let intro = section.definition.intro {
                 y += pdf.text(intro, style: body, x: margin, y: y, width: width) + 12
             }
-            if let scene = scenes[index] {
+            if section.definition.kind == .text {
+                for block in TextBlocks.parse(section.definition.text ?? "") {
+                    if y > bottomLimit - 40 {
+                        pdf.beginPage()
+                        chrome(pdf, totalPages: totalPages)
+                        y = top
+                    }
+                    switch block {
+                    case .paragraph(let t): y += pdf.text(t, style: body, x: margin, y: y, width: width) + 8
+                    case .bullet(let t):
+                        pdf.text("•", style: body, x: margin + 4, y: y, tag: nil)
+                        y += pdf.text(t, style: body, x: margin + 18, y: y, width: width - 18) + 4
+                    }
+                }
+            } else if let sceneTiles = tiles[index], !sceneTiles.isEmpty {
+                // KPI tiles, two to a row.
+                var x = margin
+                var rowHeight = 0.0
+                for tile in sceneTiles {
+                    if x + tile.width > margin + width + 1 {
+                        x = margin
+                        y += rowHeight + 12
+                        rowHeight = 0
+                    }
+                    pdf.rect(x: x - 4, y: y - 4, width: tile.width + 8, height: tile.height + 8, fill: RGBA(hex: "#F3F2F1"))
+                    pdf.scene(tile, x: x, y: y)
+                    rowHeight = max(rowHeight, tile.height)
+                    x += tile.width + 15
+                }
+                y += rowHeight + 16
+                for tile in sceneTiles {
+                    y += pdf.text(tile.description, style: style(muted, size: 9), x: margin, y: y, width: width) + 4
+                }
+            } else if section.definition.kind == .findings {
+                if section.findings.isEmpty {
+                    y += pdf.text("Nothing in the data reaches the bar for a finding.", style: body, x: margin, y: y, width: width) + 8
+                }
+                for f in section.findings {
+                    if y > bottomLimit - 50 {
+                        pdf.beginPage()
+                        chrome(pdf, totalPages: totalPages)
+                        y = top
+                    }
+                    pdf.text("•", style: body, x: margin + 4, y: y, tag: nil)
+                    y += pdf.text(f.sentence, style: body, x: margin + 18, y: y, width: width - 18) + 2
+                    y += pdf.text(f.test.prefix(1).uppercased() + f.test.dropFirst() + ".", style: style(muted, size: 8.5), x: margin + 18, y: y, width: width - 18) + 8
+                }
+            } else if let scene = scenes[index] {
                 pdf.scene(scene, x: margin, y: y)
                 y += scene.height + 10
                 y += pdf.text("Chart description: " + scene.description, style: style(muted, size: 9), x: margin, y: y, width: width) + 12

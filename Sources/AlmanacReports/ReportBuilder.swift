@@ -1,3 +1,4 @@
+import AlmanacAnalysis
 import AlmanacCharts
 import AlmanacCore
 import AlmanacModel
@@ -18,6 +19,10 @@ public struct BuiltSection: Sendable {
     public var table: DataTable
     /// A one-line note of what the figures cover ("October 2025", "November 2024 to October 2025").
     public var coverage: String
+    /// KPI tiles, for KPI sections.
+    public var kpis: [ChartSpec] = []
+    /// Findings, for findings sections.
+    public var findings: [Finding] = []
 }
 
 /// A report with every figure computed for one period.
@@ -78,18 +83,30 @@ public struct ReportBuilder {
             var by: [String] = []
             if let over = s.over { by.append(over.rawValue) }
             if let b = s.by { by.append(b) }
+            let coverage = describe(span: span, grain: s.over ?? period.grain)
+            switch s.kind {
+            case .text:
+                sections.append(BuiltSection(definition: s, span: span, chart: nil, table: DataTable(columns: []), coverage: coverage))
+                continue
+            case .kpis:
+                sections.append(try kpis(s, period: period, scope: scope))
+                continue
+            case .findings:
+                sections.append(try findings(s, period: period, scope: scope, coverage: coverage, span: span))
+                continue
+            default: break
+            }
             var request = QueryRequest(measures: s.measures, by: by, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)",
                                        span: DateSpan(start: span.start, end: span.end))
             request.scope = scope
             let result = try warehouse.run(compiler.compile(try planner.plan(request)))
-            let coverage = describe(span: span, grain: s.over ?? period.grain)
             switch s.kind {
             case .chart(let kind):
                 let measure = model.measure(s.measures[0])!
                 let (spec, table) = ChartData.make(kind: kind, section: s, result: result, measure: measure,
                                                    span: span, size: chartSize, coverage: coverage)
                 sections.append(BuiltSection(definition: s, span: span, chart: spec, table: table, coverage: coverage))
-            case .table, .text:
+            default:
                 sections.append(BuiltSection(definition: s, span: span, chart: nil, table: result, coverage: coverage))
             }
         }
@@ -100,6 +117,53 @@ public struct ReportBuilder {
             // A scoped pack shows no whole-warehouse counts: they would describe other areas.
             sources: scope == nil ? try warehouse.rowCounts(model: model) : [], loads: try warehouse.loads(), dataTo: range?.last,
             organisation: organisation, produced: produced, periodIsEmpty: periodIsEmpty, audience: audience)
+    }
+
+    /// One tile per measure: the period's value against the same period a year earlier, with
+    /// a 13-period sparkline; the table holds the same numbers.
+    func kpis(_ s: SectionDefinition, period: Period, scope: String?) throws -> BuiltSection {
+        let executor = QueryExecutor(model: model, warehouse: warehouse)
+        let window = ResolvedPeriod(first: period.shifted(by: -12), count: 13)
+        var tiles: [ChartSpec] = []
+        var names: [String?] = [], now: [Double?] = [], before: [Double?] = []
+        for name in s.measures {
+            let m = model.measure(name)!
+            var request = QueryRequest(measures: [name], by: [period.grain.rawValue], filter: s.filter)
+            request.scope = scope
+            let t = try executor.run(request, period: window)
+            let values = (0..<t.rowCount).map { t.column(name)!.values.double(at: $0) }
+            var tile = ChartSpec(kind: .kpi, title: m.label, subtitle: period.label.prefix(1).uppercased() + period.label.dropFirst(),
+                                 categories: (0..<t.rowCount).map { t.columns[0].values.text(at: $0) ?? "" },
+                                 series: [Series(name: m.label, values: values)], format: m.format, measureLabel: m.label, width: 240, height: 140)
+            tile.extras.kpi = KPIComparison(value: values.last.flatMap { $0 } ?? 0, previous: values.first.flatMap { $0 }, previousLabel: period.shifted(by: -12).label)
+            tiles.append(tile)
+            names.append(m.label)
+            now.append(values.last.flatMap { $0 })
+            before.append(values.first.flatMap { $0 })
+        }
+        let table = DataTable(columns: [
+            DataColumn(name: "measure", label: "Measure", role: .dimension, values: .text(names)),
+            DataColumn(name: "value", label: period.label.prefix(1).uppercased() + period.label.dropFirst(), role: .measure, values: .real(now)),
+            DataColumn(name: "year_earlier", label: period.shifted(by: -12).label.prefix(1).uppercased() + period.shifted(by: -12).label.dropFirst(), role: .measure, values: .real(before)),
+            DataColumn(name: "change", label: "Change", role: .measure, format: .percent,
+                       values: .real(zip(now, before).map { n, b in n.flatMap { n in b.flatMap { $0 == 0 ? nil : (n - $0) / abs($0) } } })),
+        ])
+        return BuiltSection(definition: s, span: (period.start, period.end), chart: nil, table: table,
+                            coverage: period.label.prefix(1).uppercased() + period.label.dropFirst() + ", against a year earlier", kpis: tiles)
+    }
+
+    /// The strongest findings of the scan for the section's measure, up to the period.
+    func findings(_ s: SectionDefinition, period: Period, scope: String?, coverage: String, span: (start: Day, end: Day)) throws -> BuiltSection {
+        let month = Period(grain: .month, containing: period.end.adding(days: -1))
+        let found = Array(try CubeScan(model: model, warehouse: warehouse).run(measure: s.measures[0], month: month, scope: scope)
+            .findings.prefix(s.limit ?? 6))
+        let table = DataTable(columns: [
+            DataColumn(name: "finding", label: "Finding", role: .dimension, values: .text(found.map(\.sentence))),
+            DataColumn(name: "kind", label: "Kind", role: .dimension, values: .text(found.map(\.kind.rawValue))),
+            DataColumn(name: "test", label: "Test", role: .dimension, values: .text(found.map(\.test))),
+            DataColumn(name: "strength", label: "Strength", role: .measure, format: .decimal1, values: .real(found.map(\.strength))),
+        ])
+        return BuiltSection(definition: s, span: span, chart: nil, table: table, coverage: "Up to " + month.label, findings: found)
     }
 
     func span(of window: SectionWindow, period: Period) -> (start: Day, end: Day) {

@@ -34,8 +34,12 @@ public struct SectionDefinition: Sendable {
         case chart(ChartKind)
         /// A table of one or more measures.
         case table
-        /// Text only.
+        /// Text only (paragraphs; lines starting "- " are a list).
         case text
+        /// Headline numbers: one tile per measure, against the same month a year earlier.
+        case kpis
+        /// The strongest findings of the analysis scan, as commentary.
+        case findings
     }
 
     /// Id, used in file names and anchors.
@@ -56,6 +60,10 @@ public struct SectionDefinition: Sendable {
     public var window: SectionWindow
     /// A filter in the filter language.
     public var filter: String?
+    /// Body text, for text sections.
+    public var text: String?
+    /// How many findings to show.
+    public var limit: Int?
     /// Where it was declared.
     public var place: SourcePlace
 }

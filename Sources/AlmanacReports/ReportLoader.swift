@@ -73,10 +73,10 @@ public enum ReportLoader {
         return definition
     }
 
-    static let sectionKinds = ["chart", "table", "text"]
+    static let sectionKinds = ["chart", "table", "text", "kpis", "findings"]
 
     static func readSection(_ s: YAMLReader, index: Int, model: SemanticModel) throws -> SectionDefinition {
-        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where"], in: "a section")
+        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where", "text", "limit"], in: "a section")
         let typeNode = try s.required("type", in: "section \(index + 1)")
         let type = try typeNode.string("type")
         let title = try s.required("title", in: "section \(index + 1)").string("title")
@@ -92,6 +92,8 @@ public enum ReportLoader {
             kind = .chart(ck)
         case "table": kind = .table
         case "text": kind = .text
+        case "kpis": kind = .kpis
+        case "findings": kind = .findings
         default:
             throw typeNode.error("unknown section type `\(type)`", field: "type",
                                  hint: Suggest.hint(for: type, in: sectionKinds, noun: "section type"))
@@ -104,6 +106,13 @@ public enum ReportLoader {
         } else if let m = s.optional("measures") {
             measures = try m.names("measures")
             measuresNode = m
+        }
+        if kind == .text && s.optional("text") == nil {
+            throw s.error("text section `\(title)` has no `text`", hint: "add `text:` with the paragraphs to show")
+        }
+        if kind == .findings, let m = measures.first, model.measure(m)?.isAdditive == false {
+            throw (measuresNode ?? s).error("findings need a count or a sum, and `\(m)` is neither", field: "measure",
+                                            hint: "use a measure such as contacts or spend")
         }
         if kind != .text && measures.isEmpty {
             throw s.error("section `\(title)` names no measure", hint: "add `measure:` (or `measures:` for a table)")
@@ -141,6 +150,7 @@ public enum ReportLoader {
         let id = try s.optional("id")?.string("id") ?? String(format: "%02d", index + 1)
         return SectionDefinition(
             id: id, kind: kind, title: title, intro: try s.optional("intro")?.string("intro"), measures: measures, by: by,
-            over: over, window: window, filter: filter, place: SourcePlace(file: s.file, line: s.line, column: s.column))
+            over: over, window: window, filter: filter, text: try s.optional("text")?.string("text"),
+            limit: try s.optional("limit")?.int("limit"), place: SourcePlace(file: s.file, line: s.line, column: s.column))
     }
 }

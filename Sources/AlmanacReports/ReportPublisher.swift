@@ -96,14 +96,21 @@ public struct ReportPublisher {
         let measurer = PangoTextMeasurer()
         let compiler = ChartCompiler(theme: branding.theme, measurer: measurer)
         var scenes: [Int: Scene] = [:]
+        var tileScenes: [Int: [Scene]] = [:]
+        var tileSVGs: [Int: [(svg: String, description: String)]] = [:]
         var svgs: [Int: String] = [:]
         var descriptions: [Int: String] = [:]
         var files: [String] = []
-        for (i, section) in report.sections.enumerated() {
+        for (i, section) in report.sections.enumerated() where section.definition.kind != .text {
             let base = CSVExporter.baseName(index: i, section: section)
             let csvName = "data/" + CSVExporter.fileName(index: i, section: section)
             try CSVExporter.csv(section.table).write(toFile: stage + "/" + csvName, atomically: false, encoding: .utf8)
             files.append(csvName)
+            for (t, tile) in section.kpis.enumerated() {
+                let scene = compiler.compile(tile)
+                tileScenes[i, default: []].append(scene)
+                tileSVGs[i, default: []].append((try CairoRenderer.svg(scene, idPrefix: "kpi\(i + 1)-\(t + 1)"), scene.description))
+            }
             guard let spec = section.chart else { continue }
             let scene = compiler.compile(spec)
             scenes[i] = scene
@@ -114,8 +121,8 @@ public struct ReportPublisher {
             files += ["charts/\(base).svg", "charts/\(base).png"]
         }
         let stem = "\(definition.name)-\(period.key)\(suffix)"
-        let pages = try PackRenderer(report: report, branding: branding, scenes: scenes).write(to: "\(stage)/\(stem).pdf")
-        let page = html.render(report, branding: branding, svgs: svgs, descriptions: descriptions)
+        let pages = try PackRenderer(report: report, branding: branding, scenes: scenes, tiles: tileScenes).write(to: "\(stage)/\(stem).pdf")
+        let page = html.render(report, branding: branding, svgs: svgs, descriptions: descriptions, tiles: tileSVGs)
         try page.write(toFile: "\(stage)/\(stem).html", atomically: false, encoding: .utf8)
         files = ["\(stem).pdf", "\(stem).html"] + files
 

@@ -26,7 +26,7 @@ public struct CubeScan: Sendable {
     }
 
     /// Scans `measure` up to the end of `month`.
-    public func run(measure name: String, month: Period) throws -> Result {
+    public func run(measure name: String, month: Period, scope: String? = nil) throws -> Result {
         guard let measure = model.measure(name) else {
             throw Diagnostic(field: "measure", message: "unknown measure `\(name)`",
                              hint: Suggest.hint(for: name, in: model.measures.map(\.name), noun: "measure"))
@@ -50,7 +50,9 @@ public struct CubeScan: Sendable {
         let capital = measure.label
 
         func slices(by dims: [String], subject: ([String: String]) -> String) throws -> [SliceSeries] {
-            let t = try executor.run(QueryRequest(measures: [name], by: ["month"] + dims), period: history)
+            var request = QueryRequest(measures: [name], by: ["month"] + dims)
+            request.scope = scope
+            let t = try executor.run(request, period: history)
             var order: [[String]] = []
             var values: [[String]: [String: Double]] = [:]
             let monthColumn = t.column("month")!, valueColumn = t.column(name)!
@@ -75,7 +77,9 @@ public struct CubeScan: Sendable {
         if model.dimension("channel") != nil {
             let dayPeriod = ResolvedPeriod(first: Period(grain: .day, containing: history.span.start),
                                            count: history.span.end.ordinal - history.span.start.ordinal)
-            let t = try executor.run(QueryRequest(measures: [name], by: ["channel", "day"]), period: dayPeriod)
+            var request = QueryRequest(measures: [name], by: ["channel", "day"])
+            request.scope = scope
+            let t = try executor.run(request, period: dayPeriod)
             var byChannel: [String: [Double]] = [:]
             var order: [String] = []
             for r in 0..<t.rowCount {
@@ -92,7 +96,9 @@ public struct CubeScan: Sendable {
         if let rate = model.measures.first(where: { if case .rate(name, _, _, _) = $0.kind { return true } else { return false } }),
             case .rate(_, _, _, let per) = rate.kind
         {
-            let t = try executor.run(QueryRequest(measures: [name, rate.name], by: ["district"]), period: ResolvedPeriod(first: month, count: 1))
+            var request = QueryRequest(measures: [name, rate.name], by: ["district"])
+            request.scope = scope
+            let t = try executor.run(request, period: ResolvedPeriod(first: month, count: 1))
             for r in 0..<t.rowCount {
                 guard let area = t.column("district")?.values.text(at: r), let count = t.column(name)?.values.double(at: r),
                     let value = t.column(rate.name)?.values.double(at: r), value > 0

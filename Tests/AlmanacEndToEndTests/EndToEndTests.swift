@@ -150,7 +150,8 @@ final class EndToEndTests: XCTestCase {
             XCTAssertTrue(outline.contains("\"title\": \"\(title)\""), "bookmark \(title)")
         }
         let text = try run(pdftotext, ["-layout", pdf, "-"]).out
-        for expected in ["Monthly performance report", "October 2025", "Produced", "25 November 2026", "OFFICIAL",
+        for expected in ["Monthly performance report", "October 2025", "Produced", "25 November 2026", "OFFICIAL", "What the data is telling us",
+                         "Web contacts stopped for 3 days", "percentage points",
                          "Page 3 of \(pages)", "Adult social care", "Ribble Valley", "Chart description:"] {
             XCTAssertTrue(text.contains(expected), "PDF text lacks \(expected)")
         }
@@ -158,11 +159,11 @@ final class EndToEndTests: XCTestCase {
         let html = try String(contentsOfFile: out + "/monthly-performance-2025-10.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<html lang=\"en-GB\">"))
         XCTAssertEqual(html.components(separatedBy: "<h1").count - 1, 1)
-        XCTAssertEqual(html.components(separatedBy: "role=\"img\"").count - 1, 4, "four charts inline")
+        XCTAssertEqual(html.components(separatedBy: "role=\"img\"").count - 1, 8, "four charts and four headline tiles inline")
         XCTAssertTrue(html.contains("<figcaption>Line chart of contacts"))
         let csvs = try FileManager.default.contentsOfDirectory(atPath: out + "/data").filter { $0.hasSuffix(".csv") }
-        XCTAssertEqual(csvs.count, 6)
-        let districtCSV = try String(contentsOfFile: out + "/data/02-contacts-per-1-000-residents-by-district-this-month.csv", encoding: .utf8)
+        XCTAssertEqual(csvs.count, 8)
+        let districtCSV = try String(contentsOfFile: out + "/data/04-contacts-per-1-000-residents-by-district-this-month.csv", encoding: .utf8)
         XCTAssertTrue(districtCSV.hasPrefix("District,\"Contacts per 1,000 residents (contacts per 1,000 residents)\"\r\n"), districtCSV)
         XCTAssertFalse(districtCSV.contains("£"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.almanac-staging-monthly-performance-2025-10"))
@@ -170,7 +171,7 @@ final class EndToEndTests: XCTestCase {
         // Same data, same period: same bytes.
         let again = dir.appendingPathComponent("again").path
         XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2025-10", "--out", again, "--produced", "2026-11-25").status, 0)
-        for f in ["monthly-performance-2025-10.pdf", "monthly-performance-2025-10.html", "data/01-contacts-by-directorate-over-the-last-13-months.csv"] {
+        for f in ["monthly-performance-2025-10.pdf", "monthly-performance-2025-10.html", "data/03-contacts-by-directorate-over-the-last-13-months.csv"] {
             XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + f), FileManager.default.contents(atPath: again + "/" + f), f)
         }
 
