@@ -5,6 +5,12 @@ import AlmanacCore
 /// range, the latest values, and the direction of change. Read by screen readers and
 /// printed beside every chart in HTML.
 public enum ChartDescriber {
+    /// The plural of a noun: "district" → "districts", "category" → "categories".
+    static func plural(_ noun: String) -> String {
+        if noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before) { return noun.dropLast() + "ies" }
+        return noun + "s"
+    }
+
     /// The description of `spec`.
     public static func describe(_ spec: ChartSpec) -> String {
         let f = spec.format
@@ -34,7 +40,7 @@ public enum ChartDescriber {
         case .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .smallMultiples:
             let kind = [ChartKind.groupedColumn: "Column chart", .stackedColumn: "Stacked column chart", .percentColumn: "100% stacked column chart",
                         .heatmap: "Heatmap", .smallMultiples: "Small multiple line charts"][spec.kind]!
-            var s = "\(kind) of \(spec.measureLabel.lowercased()) for \(spec.series.count) series across \(spec.categories.count) \(spec.categoryNoun)s"
+            var s = "\(kind) of \(spec.measureLabel.lowercased()) for \(spec.series.count) series across \(spec.categories.count) \(plural(spec.categoryNoun))"
             if let first = spec.categories.first, let last = spec.categories.last { s += " (\(first) to \(last))" }
             s += ". "
             let totals = spec.series.map { se in (se.name, se.values.compactMap { $0 }.reduce(0, +)) }
@@ -75,7 +81,7 @@ public enum ChartDescriber {
                 return (spec.categories[i], x, y)
             }
             guard let top = pairs.max(by: { $0.2 < $1.2 }) else { return spec.title }
-            return "Scatter chart of \(spec.series[1].name.lowercased()) against \(spec.series[0].name.lowercased()) for \(pairs.count) \(spec.categoryNoun)s. \(top.0) has the highest \(spec.series[1].name.lowercased()), \(f.format(top.2))."
+            return "Scatter chart of \(spec.series[1].name.lowercased()) against \(spec.series[0].name.lowercased()) for \(pairs.count) \(plural(spec.categoryNoun)). \(top.0) has the highest \(spec.series[1].name.lowercased()), \(f.format(top.2))."
         case .tileMap, .choropleth:
             guard let series = spec.series.first else { return spec.title }
             let pairs = zip(spec.categories, series.values).compactMap { c, v in v.map { (c, $0) } }
@@ -87,7 +93,7 @@ public enum ChartDescriber {
             guard let top = pairs.max(by: { $0.1 < $1.1 }), let bottom = pairs.min(by: { $0.1 < $1.1 }) else {
                 return "Bar chart of \(spec.measureLabel.lowercased()): no data."
             }
-            var s = "Bar chart of \(spec.measureLabel.lowercased()) for \(pairs.count) \(pairs.count == 1 ? spec.categoryNoun : spec.categoryNoun + "s"), largest first. "
+            var s = "Bar chart of \(spec.measureLabel.lowercased()) for \(pairs.count) \(pairs.count == 1 ? spec.categoryNoun : plural(spec.categoryNoun)), largest first. "
             s += "\(top.0) was highest at \(f.format(top.1)) and \(bottom.0) lowest at \(f.format(bottom.1))."
             if let h = spec.highlight, let v = pairs.first(where: { $0.0 == h }) {
                 let rank = pairs.filter { $0.1 > v.1 }.count + 1

@@ -9,6 +9,33 @@ public enum CSVExporter {
         table.csv { c in c.unit.map { c.label + " (" + $0 + ")" } ?? c.label }
     }
 
+    /// A JSON description of each column of a section's CSV: label, role, unit, format and,
+    /// for measures, the model's definition, so the file can be re-used without this report.
+    public static func sidecar(_ table: DataTable, definitions: [String: String], title: String, coverage: String) -> String {
+        func q(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                default: if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                }
+            }
+            return out + "\""
+        }
+        let columns = table.columns.map { c -> String in
+            var fields = ["\"name\": \(q(c.name))", "\"label\": \(q(c.label))", "\"role\": \(q(c.role.rawValue))"]
+            if let unit = c.unit { fields.append("\"unit\": \(q(unit))") }
+            if let f = c.format { fields.append("\"format\": \(q(f.rawValue))") }
+            if let g = c.timeGrain { fields.append("\"time_grain\": \(q(g.rawValue))") }
+            if let d = definitions[c.name] { fields.append("\"definition\": \(q(d))") }
+            return "    {" + fields.joined(separator: ", ") + "}"
+        }
+        return "{\n  \"title\": \(q(title)),\n  \"coverage\": \(q(coverage)),\n  \"rows\": \(table.rowCount),\n  \"columns\": [\n"
+            + columns.joined(separator: ",\n") + "\n  ]\n}\n"
+    }
+
     /// File name for a section's data: `02-contacts-by-district.csv`.
     public static func fileName(index: Int, section: BuiltSection) -> String {
         baseName(index: index, section: section) + ".csv"

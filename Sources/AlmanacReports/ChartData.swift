@@ -10,7 +10,7 @@ enum ChartData {
     ) -> (ChartSpec, DataTable) {
         let valueColumn = result.column(measure.name)!
         switch kind {
-        case .line:
+        case .line, .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .smallMultiples:
             let grain = s.over ?? .month
             // The time spine: every period in the span, so a period with no rows is a visible gap.
             var keys: [String] = []
@@ -30,9 +30,9 @@ enum ChartData {
             }
             let series = seriesNames.map { name in Series(name: name, values: keys.map { cells[name]?[$0] }) }
             let spec = ChartSpec(
-                kind: .line, title: s.title, subtitle: subtitle(measure, s, coverage, byLabel: s.by.flatMap { result.column($0)?.label }),
+                kind: kind, title: s.title, subtitle: subtitle(measure, s, coverage, byLabel: s.by.flatMap { result.column($0)?.label }),
                 categories: keys.map { grain.label(forKey: $0, short: true) }, series: series, format: measure.format,
-                measureLabel: measure.label, width: size.width, height: size.height)
+                measureLabel: measure.label, categoryNoun: grain.unitName, width: size.width, height: size.height)
             var columns = [DataColumn(name: grain.rawValue, label: grainLabel(grain), role: .dimension, timeGrain: grain, values: .text(keys))]
             for se in series {
                 columns.append(DataColumn(name: se.name, label: se.name, role: .measure, format: measure.format, unit: measure.unit,

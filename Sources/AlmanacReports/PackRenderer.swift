@@ -109,6 +109,8 @@ public struct PackRenderer {
         y += pdf.text("Contents", style: h1, x: margin, y: y, width: width, tag: nil) + 14
         pdf.endTag()
         var entries: [(String, Int?)] = report.sections.enumerated().map { ($0.element.definition.title, sectionPages[$0.offset]) }
+        let charted = report.sections.enumerated().filter { $0.element.chart != nil }
+        if !charted.isEmpty { entries.append(("Appendix: the data behind each chart", sectionPages[-2])) }
         entries.append(("Definitions, sources and data freshness", sectionPages[-1]))
         for (i, (title, page)) in entries.enumerated() {
             let label = "\(i + 1).  \(title)"
@@ -188,6 +190,32 @@ public struct PackRenderer {
                               style: style(muted, size: 8.5), x: margin, y: y, width: width) + 10
             } else {
                 y = drawTable(section.table, on: pdf, y: y, width: width, totalPages: totalPages, caption: section.definition.title, bottomLimit: bottomLimit, top: top)
+            }
+        }
+
+        // Appendix: the table behind every chart, flowing across pages with headers repeated.
+        if !charted.isEmpty {
+            pdf.beginPage()
+            chrome(pdf, totalPages: totalPages)
+            found[-2] = pdf.pageNumber
+            let appendix = pdf.bookmark("Appendix: the data behind each chart", page: pdf.pageNumber, top: top - 10)
+            y = top
+            pdf.beginTag("H1")
+            y += pdf.text("Appendix: the data behind each chart", style: h1, x: margin, y: y, width: width, tag: nil) + 12
+            pdf.endTag()
+            for (index, section) in charted {
+                if y > bottomLimit - 90 {
+                    pdf.beginPage()
+                    chrome(pdf, totalPages: totalPages)
+                    y = top
+                }
+                pdf.bookmark(section.definition.title, page: pdf.pageNumber, top: y - 10, parent: appendix, open: false)
+                pdf.beginTag("H2")
+                y += pdf.text("\(index + 1). \(section.definition.title)", style: style(theme.title, size: 12.5), x: margin, y: y, width: width, tag: nil) + 2
+                pdf.endTag()
+                y += pdf.text(section.coverage, style: muted, x: margin, y: y, width: width) + 6
+                y = drawTable(section.table, on: pdf, y: y, width: width, totalPages: totalPages, caption: section.definition.title,
+                              bottomLimit: bottomLimit, top: top) + 6
             }
         }
 

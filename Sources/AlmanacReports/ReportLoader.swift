@@ -85,9 +85,10 @@ public enum ReportLoader {
         case "chart":
             let chartNode = try s.required("chart", in: "chart section `\(title)`")
             let chartText = try chartNode.string("chart")
-            guard let ck = ChartKind(rawValue: chartText), [.line, .bar].contains(ck) else {
+            let overTime: [ChartKind] = [.line, .groupedColumn, .stackedColumn, .percentColumn, .heatmap, .smallMultiples]
+            guard let ck = ChartKind(rawValue: chartText), (overTime + [.bar]).contains(ck) else {
                 throw chartNode.error("unknown chart type `\(chartText)`", field: "chart",
-                                      hint: Suggest.hint(for: chartText, in: ["line", "bar"], noun: "chart type"))
+                                      hint: Suggest.hint(for: chartText, in: (overTime + [.bar]).map(\.rawValue), noun: "chart type"))
             }
             kind = .chart(ck)
         case "table": kind = .table
@@ -136,8 +137,8 @@ public enum ReportLoader {
             }
             over = g
         }
-        if kind == .chart(.line) && over == nil {
-            throw s.error("line chart `\(title)` needs `over:` (a time grain such as month)")
+        if case .chart(let ck) = kind, ck != .bar, over == nil {
+            throw s.error("\(ck.rawValue.replacingOccurrences(of: "_", with: " ")) chart `\(title)` needs `over:` (a time grain such as month)")
         }
         let window = try s.optional("window").map { try SectionWindow.parse($0.string("window"), at: $0) } ?? .current
         let filter = try s.optional("where")?.string("where")

@@ -105,7 +105,15 @@ public struct ReportPublisher {
             let base = CSVExporter.baseName(index: i, section: section)
             let csvName = "data/" + CSVExporter.fileName(index: i, section: section)
             try CSVExporter.csv(section.table).write(toFile: stage + "/" + csvName, atomically: false, encoding: .utf8)
-            files.append(csvName)
+            // Definitions by column: measure columns by name, and chart series by the section's measure.
+            var definitions = Dictionary(uniqueKeysWithValues: model.measures.map { ($0.name, $0.description) })
+            if section.chart != nil, let m = section.definition.measures.first.flatMap(model.measure) {
+                for c in section.table.columns where c.role == .measure { definitions[c.name] = m.description }
+            }
+            let jsonName = String(csvName.dropLast(4)) + ".json"
+            try CSVExporter.sidecar(section.table, definitions: definitions, title: section.definition.title, coverage: section.coverage)
+                .write(toFile: stage + "/" + jsonName, atomically: false, encoding: .utf8)
+            files += [csvName, jsonName]
             for (t, tile) in section.kpis.enumerated() {
                 let scene = compiler.compile(tile)
                 tileScenes[i, default: []].append(scene)

@@ -216,6 +216,20 @@ final class EndToEndTests: XCTestCase {
         let total = table.split(separator: "\r\n").dropFirst().compactMap { Double($0.split(separator: ",")[1]) }.reduce(0, +)
         let direct = try almanac("query", "contacts", "--where", "district = 'Burnley'", "--period", "2025-10", "--format", "csv")
         XCTAssertEqual(total, Double(direct.out.split(separator: "\r\n")[1]))
+        // One service deep-dive per service; every pack of every audience passes the checks.
+        let deep = dir.appendingPathComponent("deep").path
+        let sd = try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", deep)
+        XCTAssertEqual(sd.status, 0, sd.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deep).filter { !$0.hasPrefix(".") }.count, 8)
+        let highways = try run(pdftotext, [deep + "/highways/service-deep-dive-2025-10-highways.pdf", "-"]).out
+        XCTAssertTrue(highways.contains("Service deep-dive: Highways"))
+        XCTAssertFalse(highways.contains("Libraries"), "the Highways pack names no other service")
+        if FileManager.default.isExecutableFile(atPath: checker) {
+            for folder in [profiles, deep] {
+                let check = try run("/usr/bin/env", ["python3", checker, folder, "--strict"])
+                XCTAssertEqual(check.status, 0, check.out)
+            }
+        }
         let noAudience = try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-manager", "--out", profiles)
         XCTAssertEqual(noAudience.status, 1)
         XCTAssertTrue(noAudience.err.contains("did you mean `district-managers`?"), noAudience.err)
