@@ -61,7 +61,8 @@ struct Report: ParsableCommand {
             let started = Date()
             let outputs = try audience.map { try publisher.publish(name: name, period: chosen, outDirectory: out, produced: day, audience: $0) }
                 ?? [publisher.publish(name: name, period: chosen, outDirectory: out, produced: day)]
-            print("wrote \(outputs.reduce(0) { $0 + $1.files.count }) files to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
+            print("wrote \(outputs.reduce(0) { $0 + $1.files.count }) files and index.html to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             for output in outputs {
                 print("  \(output.pdf) (\(output.pages) pages), \(output.html), \(output.files.filter { $0.hasPrefix("data/") }.count) CSV and \(output.files.filter { $0.hasPrefix("charts/") }.count) chart files")
             }
