@@ -29,7 +29,9 @@ public enum PublishedIndex {
         }
         pages.sort { ($0.report, $1.period, $0.title) < ($1.report, $0.period, $1.title) }
         var groups: [[String: Any]] = []
-        for report in Array(NSOrderedSet(array: pages.map(\.report))) as! [String] {
+        var reports: [String] = []
+        for p in pages where !reports.contains(p.report) { reports.append(p.report) }
+        for report in reports {
             groups.append(["report": report, "anchor": "report-\(groups.count + 1)", "pages": pages.filter { $0.report == report }.map { ["title": $0.title, "period": $0.period, "href": $0.path] }])
         }
         let template = try MustacheTemplate(string: """

@@ -199,7 +199,9 @@ final class EndToEndTests: XCTestCase {
         let profiles = dir.appendingPathComponent("profiles").path
         let dp = try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", profiles)
         XCTAssertEqual(dp.status, 0, dp.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: profiles).filter { !$0.hasPrefix(".") }.count, 12)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: profiles).filter { !$0.hasPrefix(".") && $0 != "index.html" }.count, 12)
+        let index = try String(contentsOfFile: profiles + "/index.html", encoding: .utf8)
+        XCTAssertEqual(index.components(separatedBy: "<tr><th scope=\"row\">").count - 1, 12, "index.html lists every district's page")
         let burnley = profiles + "/burnley"
         var seen = try run(pdftotext, [burnley + "/district-profile-2025-10-burnley.pdf", "-"]).out
         seen += try String(contentsOfFile: burnley + "/district-profile-2025-10-burnley.html", encoding: .utf8)
@@ -220,7 +222,7 @@ final class EndToEndTests: XCTestCase {
         let deep = dir.appendingPathComponent("deep").path
         let sd = try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", deep)
         XCTAssertEqual(sd.status, 0, sd.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deep).filter { !$0.hasPrefix(".") }.count, 8)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deep).filter { !$0.hasPrefix(".") && $0 != "index.html" }.count, 8)
         let highways = try run(pdftotext, [deep + "/highways/service-deep-dive-2025-10-highways.pdf", "-"]).out
         XCTAssertTrue(highways.contains("Service deep-dive: Highways"))
         XCTAssertFalse(highways.contains("Libraries"), "the Highways pack names no other service")
