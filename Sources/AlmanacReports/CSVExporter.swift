@@ -12,18 +12,7 @@ public enum CSVExporter {
     /// A JSON description of each column of a section's CSV: label, role, unit, format and,
     /// for measures, the model's definition, so the file can be re-used without this report.
     public static func sidecar(_ table: DataTable, definitions: [String: String], title: String, coverage: String) -> String {
-        func q(_ s: String) -> String {
-            var out = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                default: if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-                }
-            }
-            return out + "\""
-        }
+        let q = JSONText.quote
         let columns = table.columns.map { c -> String in
             var fields = ["\"name\": \(q(c.name))", "\"label\": \(q(c.label))", "\"role\": \(q(c.role.rawValue))"]
             if let unit = c.unit { fields.append("\"unit\": \(q(unit))") }

@@ -129,8 +129,9 @@ public struct Gallery {
         if let funnel = try? FunnelPlot.compute(areas, kind: .rate(per: 1000)) {
             let maxSize = areas.map(\.denominator).max() ?? 1
             let theta = funnel.target / 1000
-            let limits = stride(from: maxSize / 60, through: maxSize * 1.05, by: maxSize / 60).map { n -> (size: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double) in
-                let u = try! FunnelPlot.compute([("x", theta * n, n), ("y", theta * n, n), ("z", theta * n, n)], kind: .rate(per: 1000)).units[0]
+            // The limit curves: the limits an area of each size would have, at the overall rate.
+            let limits = stride(from: maxSize / 60, through: maxSize * 1.05, by: maxSize / 60).compactMap { n -> (size: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double)? in
+                guard let u = try? FunnelPlot.compute([("x", theta * n, n), ("y", theta * n, n), ("z", theta * n, n)], kind: .rate(per: 1000)).units[0] else { return nil }
                 return (n, u.lower95, u.upper95, u.lower998, u.upper998)
             }
             var spec = ChartSpec(kind: .funnel, title: "Contacts per 1,000 residents: districts against size", subtitle: "\(month.label.capitalizedFirst); exact Poisson limits",
