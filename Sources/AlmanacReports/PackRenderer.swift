@@ -265,6 +265,11 @@ public struct PackRenderer {
         pdf.text(branding.organisation, style: small, x: margin, y: 28, width: w - 2 * margin, tag: nil)
         pdf.text(report.definition.marking, style: style(small, weight: .bold, color: "#0B0C0C"), x: margin, y: 28, width: w - 2 * margin, align: .end, tag: nil)
         pdf.line(from: Point(margin, 42), to: Point(w - margin, 42), color: RGBA(hex: "#B1B4B6"), width: 0.5)
+        if report.periodIsEmpty {
+            // Said on every page, so a page printed on its own cannot be mistaken for real figures.
+            pdf.text("No data for \(report.period.label): the figures on this page are empty.",
+                     style: style(small, weight: .bold, color: "#801650"), x: margin, y: 46, width: w - 2 * margin, tag: nil)
+        }
         pdf.line(from: Point(margin, h - 45), to: Point(w - margin, h - 45), color: RGBA(hex: "#B1B4B6"), width: 0.5)
         pdf.text("\(report.definition.title): \(report.period.label)", style: small, x: margin, y: h - 38, width: w - 2 * margin, tag: nil)
         pdf.text("Page \(pdf.pageNumber) of \(totalPages.map(String.init) ?? "?")", style: small, x: margin, y: h - 38, width: w - 2 * margin, align: .end, tag: nil)

@@ -241,6 +241,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(empty.status, 3, empty.err)
         let emptyText = try run(pdftotext, [dir.appendingPathComponent("empty/monthly-performance-2030-01.pdf").path, "-"]).out
         XCTAssertTrue(emptyText.contains("There is no data for January 2030"))
+        let emptyPages = emptyText.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        XCTAssertTrue(emptyPages.dropFirst().allSatisfy { $0.contains("No data for January 2030") }, "every page after the cover says there is no data")
 
         let unknown = try almanac("report", "monthly-performence", "--period", "2025-10", "--out", out)
         XCTAssertEqual(unknown.status, 1)
