@@ -87,9 +87,6 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         return Period(grain: grain, containing: d)
     }
 
-    /// Whether the day falls in this period.
-    public func contains(_ d: Day) -> Bool { d >= start && d < end }
-
     public var description: String { key }
 }
 

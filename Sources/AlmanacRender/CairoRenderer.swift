@@ -67,20 +67,12 @@ public enum CairoRenderer {
 
     /// Writes `scene` as a one-page PDF with the scene's title as document title.
     public static func writePDF(_ scene: Scene, to path: String) throws {
-        try AtomicFile.write(path) { tmp in
-            let surface = cairo_pdf_surface_create(tmp, scene.width, scene.height)!
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, scene.title)
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Almanac")
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z")
-            let cr = cairo_create(surface)!
-            draw(scene, on: cr)
-            cairo_show_page(cr)
-            cairo_destroy(cr)
-            cairo_surface_finish(surface)
-            let status = cairo_surface_status(surface)
-            cairo_surface_destroy(surface)
-            guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
-        }
+        // Through the document writer, so a lone chart is tagged, titled and dated like a pack.
+        let pdf = try PDFDocumentWriter(path: path, metadata: .init(title: scene.title, author: "Almanac", subject: scene.description,
+                                                                    date: "2000-01-01T00:00:00Z"))
+        pdf.beginPage(size: (scene.width, scene.height))
+        pdf.scene(scene, x: 0, y: 0)
+        try pdf.finish()
     }
 
     /// Writes `scene` as a PNG at `scale` pixels per point, on white.

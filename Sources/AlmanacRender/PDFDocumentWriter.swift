@@ -15,6 +15,8 @@ public final class PDFDocumentWriter {
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private var openTags: [String] = []
+    /// Set once the Cairo objects are destroyed, by `finish` or `abandon`.
+    private var closed = false
     private let language: String
     /// Pages begun so far (the current page's number, 1-based).
     public private(set) var pageNumber = 0
@@ -62,9 +64,14 @@ public final class PDFDocumentWriter {
 
     /// Starts a new page (the first call starts page 1).
     public func beginPage(landscape: Bool = false) {
+        beginPage(size: landscape ? (PDFDocumentWriter.a4.height, PDFDocumentWriter.a4.width) : PDFDocumentWriter.a4)
+    }
+
+    /// Starts a new page of any size (a single chart's own size).
+    public func beginPage(size: (width: Double, height: Double)) {
         if pageNumber > 0 { cairo_show_page(cr) }
         pageNumber += 1
-        pageSize = landscape ? (PDFDocumentWriter.a4.height, PDFDocumentWriter.a4.width) : PDFDocumentWriter.a4
+        pageSize = size
         cairo_pdf_surface_set_size(surface, pageSize.width, pageSize.height)
     }
 
@@ -144,13 +151,16 @@ public final class PDFDocumentWriter {
     }
 
     /// Finishes the document and moves it into place.
+    /// On failure it removes what it wrote, so the caller has nothing to clean up.
     public func finish() throws {
+        guard !closed else { return }
         while !openTags.isEmpty { endTag() }
         cairo_show_page(cr)
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         cairo_surface_destroy(surface)
+        closed = true
         guard status == CAIRO_STATUS_SUCCESS else {
             try? FileManager.default.removeItem(atPath: tmpPath)
             throw RenderError.cairo(String(cString: cairo_status_to_string(status)))
@@ -168,6 +178,8 @@ public final class PDFDocumentWriter {
 
     /// Abandons the document, leaving nothing behind.
     public func abandon() {
+        guard !closed else { return }
+        closed = true
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         cairo_surface_destroy(surface)

@@ -88,16 +88,6 @@ enum PangoText {
         return (Double(w) / scale, Double(h) / scale)
     }
 
-    /// Draws `text` with its top-left at (x, y); returns its size.
-    @discardableResult
-    static func draw(_ cr: OpaquePointer, _ text: String, _ style: TextStyle, x: Double, y: Double, width: Double? = nil) -> (width: Double, height: Double) {
-        let l = layout(cr, text, style, width: width)
-        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
-        cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
-        cairo_move_to(cr, x, y)
-        pango_cairo_show_layout(cr, l)
-        return size(l)
-    }
 }
 
 /// Measures text with Pango exactly as the Cairo renderer will draw it.
@@ -130,12 +120,4 @@ public final class PangoTextMeasurer: TextMeasuring, @unchecked Sendable {
         return s
     }
 
-    /// Height of `text` wrapped at `width`.
-    public func wrappedHeight(of text: String, style: TextStyle, width: Double) -> Double {
-        lock.lock()
-        defer { lock.unlock() }
-        let l = PangoText.layout(cr, text, style, width: width)
-        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
-        return PangoText.size(l).height
-    }
 }

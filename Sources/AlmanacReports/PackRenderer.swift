@@ -35,10 +35,7 @@ public struct PackRenderer {
         first.abandon()
         let writer = try PDFDocumentWriter(path: path, metadata: metadata)
         let final = draw(on: writer, totalPages: layout.pages, sectionPages: layout.sectionPages)
-        do { try writer.finish() } catch {
-            writer.abandon()
-            throw error
-        }
+        try writer.finish()
         return final.pages
     }
 

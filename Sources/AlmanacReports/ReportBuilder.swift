@@ -83,7 +83,7 @@ public struct ReportBuilder {
             var by: [String] = []
             if let over = s.over { by.append(over.rawValue) }
             if let b = s.by { by.append(b) }
-            let coverage = describe(span: span, grain: s.over ?? period.grain)
+            let coverage = describe(span: span)
             switch s.kind {
             case .text:
                 sections.append(BuiltSection(definition: s, span: span, chart: nil, table: DataTable(columns: []), coverage: coverage))
@@ -174,7 +174,7 @@ public struct ReportBuilder {
         }
     }
 
-    func describe(span: (start: Day, end: Day), grain: TimeGrain) -> String {
+    func describe(span: (start: Day, end: Day)) -> String {
         let last = span.end.adding(days: -1)
         let a = TimeGrain.month.label(forKey: TimeGrain.month.key(for: span.start))
         let b = TimeGrain.month.label(forKey: TimeGrain.month.key(for: last))

@@ -54,27 +54,49 @@ public struct ReportPublisher {
             throw Diagnostic(file: definition.file, field: "--audience", message: "report `\(name)` has no audience `\(audience)`",
                              hint: definition.audiences.isEmpty ? "declare `audiences:` in the report" : Suggest.hint(for: audience, in: definition.audiences.map(\.name), noun: "audience"))
         }
+        let resources = try Resources(definition: definition, paths: paths)
         guard let per = a.per else {
-            return [try publish(name: name, period: period, outDirectory: outDirectory, produced: produced, scope: nil, audience: (a.label, nil))]
+            return [try publish(resources, period: period, outDirectory: outDirectory, produced: produced, scope: nil, audience: (a.label, nil))]
         }
-        let members = try warehouse.run(SQLCompiler().compile(QueryPlanner(model: model).plan(QueryRequest(measures: ["records"], by: [per]))))
+        // The members with activity, through the report's own first measure (any model measure
+        // reaches every dimension of its fact).
+        let measure = definition.sections.flatMap(\.measures).first ?? model.measures[0].name
+        let members = try warehouse.run(SQLCompiler().compile(QueryPlanner(model: model).plan(QueryRequest(measures: [measure], by: [per]))))
         return try (0..<members.rowCount).compactMap { members.columns[0].values.text(at: $0) }.map { member in
             let slug = member.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
             let scope = "\(per) = '" + member.replacingOccurrences(of: "'", with: "''") + "'"
-            return try publish(name: name, period: period, outDirectory: (outDirectory as NSString).appendingPathComponent(slug),
+            return try publish(resources, period: period, outDirectory: (outDirectory as NSString).appendingPathComponent(slug),
                                produced: produced, scope: scope, audience: (a.label, member), suffix: "-" + slug)
         }
     }
 
-    /// Builds and writes report `name` for `period` into `outDirectory`, optionally scoped.
-    public func publish(
-        name: String, period: Period, outDirectory: String, produced: Day, scope: String? = nil,
+    /// What every pack of a report shares, read once however many packs are written.
+    struct Resources {
+        var definition: ReportDefinition
+        var branding: Branding
+        var html: HTMLRenderer
+
+        init(definition: ReportDefinition, paths: Paths) throws {
+            self.definition = definition
+            branding = try Branding.load(templates: paths.templates)
+            html = try HTMLRenderer(templates: paths.templates)
+        }
+    }
+
+    /// Builds and writes report `name` for `period` into `outDirectory`.
+    public func publish(name: String, period: Period, outDirectory: String, produced: Day) throws -> Output {
+        let definition = try ReportLoader.load(name: name, directory: paths.reports, model: model)
+        return try publish(try Resources(definition: definition, paths: paths), period: period, outDirectory: outDirectory, produced: produced)
+    }
+
+    /// Builds and writes one pack, optionally scoped to an audience member.
+    func publish(
+        _ resources: Resources, period: Period, outDirectory: String, produced: Day, scope: String? = nil,
         audience: (label: String, member: String?)? = nil, suffix: String = ""
     ) throws -> Output {
-        var definition = try ReportLoader.load(name: name, directory: paths.reports, model: model)
+        var definition = resources.definition
         if let member = audience?.member { definition.title += ": " + member }
-        let branding = try Branding.load(templates: paths.templates)
-        let html = try HTMLRenderer(templates: paths.templates)
+        let branding = resources.branding, html = resources.html
         let report = try ReportBuilder(model: model, warehouse: warehouse).build(
             definition, period: period, organisation: branding.organisation, produced: produced, scope: scope, audience: audience)
 
@@ -87,7 +109,7 @@ public struct ReportPublisher {
         guard fm.isWritableFile(atPath: outDirectory) else {
             throw Diagnostic(file: outDirectory, message: "the output folder is not writable", hint: "choose another --out folder")
         }
-        let stage = (outDirectory as NSString).appendingPathComponent(".almanac-staging-\(name)-\(period.key)")
+        let stage = (outDirectory as NSString).appendingPathComponent(".almanac-staging-\(definition.name)-\(period.key)\(suffix)")
         try? fm.removeItem(atPath: stage)
         defer { try? fm.removeItem(atPath: stage) }
         try fm.createDirectory(atPath: stage + "/data", withIntermediateDirectories: true)

@@ -46,10 +46,6 @@ public struct QueryExecutor: Sendable {
         self.warehouse = warehouse
     }
 
-    /// The SQL each step ran, for `--explain`.
-    public func explain(_ request: QueryRequest) throws -> CompiledQuery {
-        SQLCompiler().compile(try QueryPlanner(model: model).plan(request))
-    }
 
     /// Where the time of a query went, for `--timing` and the overhead benchmark.
     public final class Timings: @unchecked Sendable {

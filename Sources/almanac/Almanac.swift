@@ -1,4 +1,5 @@
 import AlmanacCore
+import AlmanacModel
 import AlmanacWarehouse
 import ArgumentParser
 import Foundation
@@ -38,6 +39,29 @@ struct ProjectOptions: ParsableArguments {
     var modelPath: String { model ?? path("models/council.yaml") }
     var warehousePath: String {
         warehouse ?? ProcessInfo.processInfo.environment["ALMANAC_WAREHOUSE"] ?? path("warehouse/almanac.sqlite")
+    }
+
+    /// The model, and the existing warehouse checked against it.
+    func open() throws -> (SemanticModel, Warehouse) {
+        let model = try ModelLoader.load(path: modelPath)
+        let warehouse = try Warehouse.openExisting(path: warehousePath)
+        try warehouse.verify(model: model)
+        return (model, warehouse)
+    }
+
+    /// The last day with data; a clear error when the warehouse is empty.
+    func lastDay(model: SemanticModel, warehouse: Warehouse) throws -> Day {
+        guard let last = try warehouse.dateRange(model: model)?.last else {
+            throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
+        }
+        return last
+    }
+
+    /// The period a `--period` option names (relative forms against the data), or the latest
+    /// month in the data when it is not given.
+    func period(_ text: String?, model: SemanticModel, warehouse: Warehouse) throws -> Period {
+        let last = try lastDay(model: model, warehouse: warehouse)
+        return try text.map { try PeriodExpression(parsing: $0).resolve(lastDay: last).first } ?? Period(grain: .month, containing: last)
     }
 }
 

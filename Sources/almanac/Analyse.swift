@@ -41,17 +41,8 @@ struct Analyse: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let model = try ModelLoader.load(path: options.modelPath)
-            let warehouse = try Warehouse.openExisting(path: options.warehousePath)
-            try warehouse.verify(model: model)
-            let month: Period
-            if let period {
-                month = try PeriodExpression(parsing: period).resolve(lastDay: try warehouse.dateRange(model: model)?.last ?? Day(iso: "2000-01-01")!).first
-            } else if let last = try warehouse.dateRange(model: model)?.last {
-                month = Period(grain: .month, containing: last)
-            } else {
-                throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
-            }
+            let (model, warehouse) = try options.open()
+            let month = try options.period(period, model: model, warehouse: warehouse)
             let result = try CubeScan(model: model, warehouse: warehouse).run(measure: measure, month: month)
             let shown = limit > 0 ? Array(result.findings.prefix(limit)) : result.findings
             switch format {

@@ -31,13 +31,8 @@ struct GalleryCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let model = try ModelLoader.load(path: options.modelPath)
-            let warehouse = try Warehouse.openExisting(path: options.warehousePath)
-            try warehouse.verify(model: model)
-            guard let last = try warehouse.dateRange(model: model)?.last else {
-                throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
-            }
-            let month = try period.map { try PeriodExpression(parsing: $0).resolve(lastDay: last).first } ?? Period(grain: .month, containing: last)
+            let (model, warehouse) = try options.open()
+            let month = try options.period(period, model: model, warehouse: warehouse)
             let gallery = Gallery(model: model, warehouse: warehouse, branding: try Branding.load(templates: options.path("templates")),
                                   tilesPath: options.path("sample-data/district-tiles.csv"),
                                   boundariesPath: options.path("sample-data/districts-illustrative.geojson"))

@@ -108,12 +108,13 @@ struct Query: ParsableCommand {
             }
             var request = QueryRequest(measures: split(measures), by: byNames, filter: filter, limit: limit)
             if case .fixed(let p)? = expression { request.period = p }
-            if explain && expression?.isRelative != true {
+            func printExplain() throws {
                 let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
                 print(compiled.sql, terminator: "")
                 print("-- parameters: " + (compiled.parameters.isEmpty ? "none" : compiled.parameters.map(\.description).joined(separator: ", ")))
-                return
             }
+            // A fixed period needs no warehouse to explain; a relative one needs its data.
+            if explain && expression?.isRelative != true { return try printExplain() }
             let warehouse = try Warehouse.openExisting(path: options.warehousePath)
             try warehouse.verify(model: model)
             let range = try warehouse.dateRange(model: model)
@@ -131,10 +132,7 @@ struct Query: ParsableCommand {
             }
             if explain {
                 request.span = resolved?.span
-                let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
-                print(compiled.sql, terminator: "")
-                print("-- parameters: " + (compiled.parameters.isEmpty ? "none" : compiled.parameters.map(\.description).joined(separator: ", ")))
-                return
+                return try printExplain()
             }
             var queryOptions = QueryOptions()
             queryOptions.compare = compare

@@ -43,9 +43,9 @@ struct Report: ParsableCommand {
     func run() throws {
         var partial = false
         try guarded {
-            let model = try ModelLoader.load(path: options.modelPath)
-            let warehouse = try Warehouse.openExisting(path: options.warehousePath)
-            try warehouse.verify(model: model)
+            let (model, warehouse) = try options.open()
+            // A named period may hold no data (the pack says so and exits 3), so it is parsed
+            // as it is rather than checked against the data.
             let chosen: Period
             if let period {
                 chosen = try Period(parsing: period)
