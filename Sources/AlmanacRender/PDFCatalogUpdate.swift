@@ -10,7 +10,7 @@ enum PDFCatalogUpdate {
     enum Failure: Error { case unexpectedLayout(String) }
 
     static func markTagged(path: String, language: String) throws {
-        guard var data = FileManager.default.contents(atPath: path), let tail = String(data: data.suffix(600), encoding: .isoLatin1) else {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped), let tail = String(data: data.suffix(600), encoding: .isoLatin1) else {
             throw Failure.unexpectedLayout("cannot read \(path)")
         }
         func number(after key: String, in text: String) -> Int? {
@@ -26,8 +26,12 @@ enum PDFCatalogUpdate {
         let info = number(after: "/Info", in: String(tail[trailerRange.lowerBound...]))
 
         // The catalog's current dictionary.
-        guard let whole = String(data: data, encoding: .isoLatin1),
-            let objStart = whole.range(of: "\n\(root) 0 obj"),
+        // Cairo writes the catalog just before the cross-reference table, so look in the last
+        // few kilobytes first and only read the whole file as text if it is not there.
+        let marker = "\n\(root) 0 obj"
+        let near = String(data: data.suffix(8192), encoding: .isoLatin1)
+        let whole = near?.contains(marker) == true ? near : String(data: data, encoding: .isoLatin1)
+        guard let whole, let objStart = whole.range(of: marker),
             let objEnd = whole.range(of: "endobj", range: objStart.upperBound..<whole.endIndex)
         else { throw Failure.unexpectedLayout("no catalog object \(root)") }
         let body = whole[objStart.upperBound..<objEnd.lowerBound]
@@ -45,7 +49,10 @@ enum PDFCatalogUpdate {
         tailText += "xref\n\(root) 1\n" + String(repeating: "0", count: 10 - offset.count) + offset + " 00000 n \n"
         tailText += "trailer\n<< /Size \(size)\n   /Root \(root) 0 R\n" + (info.map { "   /Info \($0) 0 R\n" } ?? "")
         tailText += "   /Prev \(previous)\n>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
-        data.append(contentsOf: Array(tailText.utf8))
-        try data.write(to: URL(fileURLWithPath: path))
+        // Append the update; the original bytes are not rewritten.
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure.unexpectedLayout("cannot append to \(path)") }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(tailText.utf8))
     }
 }
