@@ -56,12 +56,18 @@ public struct ReportBuilder {
     public let model: SemanticModel
     public let warehouse: Warehouse
     public let chartSize: (width: Double, height: Double)
+    /// The size of a chart on a landscape page.
+    public let wideChartSize: (width: Double, height: Double)
 
     /// Creates a builder.
-    public init(model: SemanticModel, warehouse: Warehouse, chartSize: (width: Double, height: Double) = (495, 340)) {
+    public init(
+        model: SemanticModel, warehouse: Warehouse, chartSize: (width: Double, height: Double) = (495, 340),
+        wideChartSize: (width: Double, height: Double) = (742, 300)
+    ) {
         self.model = model
         self.warehouse = warehouse
         self.chartSize = chartSize
+        self.wideChartSize = wideChartSize
     }
 
     /// Builds `definition` for `period`.
@@ -104,7 +110,7 @@ public struct ReportBuilder {
             case .chart(let kind):
                 let measure = model.measure(s.measures[0])!
                 let (spec, table) = ChartData.make(kind: kind, section: s, result: result, measure: measure,
-                                                   span: span, size: chartSize, coverage: coverage)
+                                                   span: span, size: s.landscape ? wideChartSize : chartSize, coverage: coverage)
                 sections.append(BuiltSection(definition: s, span: span, chart: spec, table: table, coverage: coverage))
             default:
                 sections.append(BuiltSection(definition: s, span: span, chart: nil, table: result, coverage: coverage))

@@ -64,6 +64,8 @@ public struct SectionDefinition: Sendable {
     public var text: String?
     /// How many findings to show.
     public var limit: Int?
+    /// Whether the section's pages in a PDF pack are landscape (wide tables, heatmaps).
+    public var landscape: Bool = false
     /// Where it was declared.
     public var place: SourcePlace
 }

@@ -30,26 +30,8 @@ public enum ReportLoader {
     /// Parses and validates a definition.
     public static func parse(_ r: YAMLReader, name: String, model: SemanticModel) throws -> ReportDefinition {
         try r.checkKeys(["name", "title", "description", "audience", "audiences", "marking", "period", "sections"], in: "a report")
-        let audiences = try r.optional("audiences")?.items("audiences").map { a -> AudienceDefinition in
-            try a.checkKeys(["name", "label", "per"], in: "an audience")
-            let name = try a.required("name", in: "an audience").string("name")
-            let per = try a.optional("per")?.string("per")
-            if let per, model.dimension(per) == nil {
-                throw a.error("unknown dimension `\(per)` in audience `\(name)`", field: "per",
-                              hint: Suggest.hint(for: per, in: model.dimensions.map(\.name), noun: "dimension"))
-            }
-            return AudienceDefinition(name: name, label: try a.optional("label")?.string("label") ?? name, per: per)
-        } ?? []
-        let grainNode = r.optional("period")
-        var grain = TimeGrain.month
-        if let g = grainNode {
-            let text = try g.string("period")
-            guard let parsed = TimeGrain(rawValue: text) else {
-                throw g.error("unknown period grain `\(text)`", field: "period",
-                              hint: Suggest.hint(for: text, in: TimeGrain.allCases.map(\.rawValue), noun: "grain"))
-            }
-            grain = parsed
-        }
+        let audiences = try readAudiences(r, model: model)
+        let grain = try readGrain(r)
         var problems: [Diagnostic] = []
         var sections: [SectionDefinition] = []
         for (i, s) in try r.required("sections", in: "a report").items("sections").enumerated() {
@@ -73,10 +55,40 @@ public enum ReportLoader {
         return definition
     }
 
+    /// The `audiences:` list of a report or pack.
+    static func readAudiences(_ r: YAMLReader, model: SemanticModel) throws -> [AudienceDefinition] {
+        try r.optional("audiences")?.items("audiences").map { a -> AudienceDefinition in
+            try a.checkKeys(["name", "label", "per"], in: "an audience")
+            let name = try a.required("name", in: "an audience").string("name")
+            let per = try a.optional("per")?.string("per")
+            if let per { try checkDimension(per, at: a.optional("per") ?? a, field: "per", model: model, what: "audience `\(name)`") }
+            return AudienceDefinition(name: name, label: try a.optional("label")?.string("label") ?? name, per: per)
+        } ?? []
+    }
+
+    /// Fails unless `name` is a dimension of the model.
+    static func checkDimension(_ name: String, at node: YAMLReader, field: String, model: SemanticModel, what: String) throws {
+        if model.dimension(name) == nil {
+            throw node.error("unknown dimension `\(name)` in \(what)", field: field,
+                             hint: Suggest.hint(for: name, in: model.dimensions.map(\.name), noun: "dimension"))
+        }
+    }
+
+    /// The `period:` grain of a report or pack (month when absent).
+    static func readGrain(_ r: YAMLReader) throws -> TimeGrain {
+        guard let g = r.optional("period") else { return .month }
+        let text = try g.string("period")
+        guard let parsed = TimeGrain(rawValue: text) else {
+            throw g.error("unknown period grain `\(text)`", field: "period",
+                          hint: Suggest.hint(for: text, in: TimeGrain.allCases.map(\.rawValue), noun: "grain"))
+        }
+        return parsed
+    }
+
     static let sectionKinds = ["chart", "table", "text", "kpis", "findings"]
 
     static func readSection(_ s: YAMLReader, index: Int, model: SemanticModel) throws -> SectionDefinition {
-        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where", "text", "limit"], in: "a section")
+        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where", "text", "limit", "page"], in: "a section")
         let typeNode = try s.required("type", in: "section \(index + 1)")
         let type = try typeNode.string("type")
         let title = try s.required("title", in: "section \(index + 1)").string("title")
@@ -148,10 +160,21 @@ public enum ReportLoader {
                 measures: [measures.first ?? model.measures[0].name], filter: filter,
                 filterSource: "\(w.file):\(w.line ?? 0)"))
         }
+        var landscape = false
+        if let p = s.optional("page") {
+            let text = try p.string("page")
+            guard ["portrait", "landscape"].contains(text) else {
+                throw p.error("unknown page orientation `\(text)`", field: "page",
+                              hint: Suggest.hint(for: text, in: ["portrait", "landscape"], noun: "orientation"))
+            }
+            landscape = text == "landscape"
+        }
         let id = try s.optional("id")?.string("id") ?? String(format: "%02d", index + 1)
-        return SectionDefinition(
+        var section = SectionDefinition(
             id: id, kind: kind, title: title, intro: try s.optional("intro")?.string("intro"), measures: measures, by: by,
             over: over, window: window, filter: filter, text: try s.optional("text")?.string("text"),
             limit: try s.optional("limit")?.int("limit"), place: SourcePlace(file: s.file, line: s.line, column: s.column))
+        section.landscape = landscape
+        return section
     }
 }

@@ -14,9 +14,12 @@ public struct ReportPublisher {
     public struct Paths: Sendable {
         public var reports: String
         public var templates: String
-        public init(reports: String, templates: String) {
+        public var packs: String
+        /// `packs` defaults to the `packs` folder beside `reports`.
+        public init(reports: String, templates: String, packs: String? = nil) {
             self.reports = reports
             self.templates = templates
+            self.packs = packs ?? ((reports as NSString).deletingLastPathComponent as NSString).appendingPathComponent("packs")
         }
     }
 
@@ -58,16 +61,30 @@ public struct ReportPublisher {
         guard let per = a.per else {
             return [try publish(resources, period: period, outDirectory: outDirectory, produced: produced, scope: nil, audience: (a.label, nil))]
         }
-        // The members with activity, through the report's own first measure (any model measure
-        // reaches every dimension of its fact).
-        let measure = definition.sections.flatMap(\.measures).first ?? model.measures[0].name
-        let members = try warehouse.run(SQLCompiler().compile(QueryPlanner(model: model).plan(QueryRequest(measures: [measure], by: [per]))))
-        return try (0..<members.rowCount).compactMap { members.columns[0].values.text(at: $0) }.map { member in
-            let slug = member.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
-            let scope = "\(per) = '" + member.replacingOccurrences(of: "'", with: "''") + "'"
+        return try members(of: per, measure: definition.sections.flatMap(\.measures).first, scope: nil).map { member in
+            let slug = Self.slug(member)
             return try publish(resources, period: period, outDirectory: (outDirectory as NSString).appendingPathComponent(slug),
-                               produced: produced, scope: scope, audience: (a.label, member), suffix: "-" + slug)
+                               produced: produced, scope: Self.scope(per, member), audience: (a.label, member), suffix: "-" + slug)
         }
+    }
+
+    /// The members of a dimension with activity (within `scope`), through a measure of the
+    /// report (any model measure reaches every dimension of its fact).
+    func members(of dimension: String, measure: String?, scope: String?) throws -> [String] {
+        var request = QueryRequest(measures: [measure ?? model.measures[0].name], by: [dimension])
+        request.scope = scope
+        let result = try warehouse.run(SQLCompiler().compile(QueryPlanner(model: model).plan(request)))
+        return (0..<result.rowCount).compactMap { result.columns[0].values.text(at: $0) }
+    }
+
+    /// A file-name form of a member ("Ribble Valley" → "ribble-valley").
+    static func slug(_ member: String) -> String {
+        member.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
+    }
+
+    /// The filter that scopes queries to one member.
+    static func scope(_ dimension: String, _ member: String) -> String {
+        "\(dimension) = '" + member.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// What every pack of a report shares, read once however many packs are written.
@@ -115,13 +132,7 @@ public struct ReportPublisher {
         try fm.createDirectory(atPath: stage + "/data", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: stage + "/charts", withIntermediateDirectories: true)
 
-        let measurer = PangoTextMeasurer()
-        let compiler = ChartCompiler(theme: branding.theme, measurer: measurer)
-        var scenes: [Int: Scene] = [:]
-        var tileScenes: [Int: [Scene]] = [:]
-        var tileSVGs: [Int: [(svg: String, description: String)]] = [:]
-        var svgs: [Int: String] = [:]
-        var descriptions: [Int: String] = [:]
+        let charts = ChartSet(report: report, theme: branding.theme)
         var files: [String] = []
         for (i, section) in report.sections.enumerated() where section.definition.kind != .text {
             let base = CSVExporter.baseName(index: i, section: section)
@@ -136,22 +147,27 @@ public struct ReportPublisher {
             try CSVExporter.sidecar(section.table, definitions: definitions, title: section.definition.title, coverage: section.coverage)
                 .write(toFile: stage + "/" + jsonName, atomically: false, encoding: .utf8)
             files += [csvName, jsonName]
-            for (t, tile) in section.kpis.enumerated() {
-                let scene = compiler.compile(tile)
-                tileScenes[i, default: []].append(scene)
-                tileSVGs[i, default: []].append((try CairoRenderer.svg(scene, idPrefix: "kpi\(i + 1)-\(t + 1)"), scene.description))
-            }
-            guard let spec = section.chart else { continue }
-            let scene = compiler.compile(spec)
-            scenes[i] = scene
-            descriptions[i] = scene.description
-            svgs[i] = try CairoRenderer.svg(scene, idPrefix: "chart\(i + 1)")
+            guard let scene = charts.scenes[i] else { continue }
             try CairoRenderer.writeSVG(scene, to: stage + "/charts/\(base).svg", idPrefix: "chart\(i + 1)")
             try CairoRenderer.writePNG(scene, to: stage + "/charts/\(base).png")
             files += ["charts/\(base).svg", "charts/\(base).png"]
         }
+        var svgs: [Int: String] = [:], descriptions: [Int: String] = [:]
+        var tileSVGs: [Int: [(svg: String, description: String)]] = [:]
+        // In section order: Cairo numbers some SVG ids process-wide, so the order fixes the bytes.
+        for i in report.sections.indices {
+            if let scene = charts.scenes[i] {
+                svgs[i] = try CairoRenderer.svg(scene, idPrefix: "chart\(i + 1)")
+                descriptions[i] = scene.description
+            }
+            if let tiles = charts.tiles[i] {
+                tileSVGs[i] = try tiles.enumerated().map { t, scene in
+                    (try CairoRenderer.svg(scene, idPrefix: "kpi\(i + 1)-\(t + 1)"), scene.description)
+                }
+            }
+        }
         let stem = "\(definition.name)-\(period.key)\(suffix)"
-        let pages = try PackRenderer(report: report, branding: branding, scenes: scenes, tiles: tileScenes).write(to: "\(stage)/\(stem).pdf")
+        let pages = try PackRenderer(report: report, branding: branding, scenes: charts.scenes, tiles: charts.tiles).write(to: "\(stage)/\(stem).pdf")
         let page = html.render(report, branding: branding, svgs: svgs, descriptions: descriptions, tiles: tileSVGs)
         try page.write(toFile: "\(stage)/\(stem).html", atomically: false, encoding: .utf8)
         files = ["\(stem).pdf", "\(stem).html"] + files
@@ -164,5 +180,19 @@ public struct ReportPublisher {
             try fm.moveItem(atPath: "\(stage)/\(f)", toPath: target)
         }
         return Output(files: files, pdf: "\(stem).pdf", pages: pages, html: "\(stem).html", partial: report.periodIsEmpty)
+    }
+}
+
+/// A report's charts and KPI tiles compiled to scenes, by section index.
+struct ChartSet {
+    var scenes: [Int: Scene] = [:]
+    var tiles: [Int: [Scene]] = [:]
+
+    init(report: BuiltReport, theme: Theme) {
+        let compiler = ChartCompiler(theme: theme, measurer: PangoTextMeasurer())
+        for (i, section) in report.sections.enumerated() {
+            if !section.kpis.isEmpty { tiles[i] = section.kpis.map(compiler.compile) }
+            if let spec = section.chart { scenes[i] = compiler.compile(spec) }
+        }
     }
 }

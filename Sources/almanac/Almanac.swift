@@ -18,8 +18,9 @@ struct Almanac: ParsableCommand {
               almanac load
               almanac query contacts,spend --by directorate,financial_year
               almanac report monthly-performance --period 2025-10 --out out/
+              almanac pack cabinet-monthly --period 2025-10 --out out/packs
             """,
-        subcommands: [Load.self, Query.self, Analyse.self, Report.self, GalleryCommand.self, Sample.self, Check.self])
+        subcommands: [Load.self, Query.self, Analyse.self, Report.self, Pack.self, GalleryCommand.self, Sample.self, Check.self])
 }
 
 /// Options every command that touches the model or warehouse shares.

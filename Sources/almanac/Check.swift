@@ -25,6 +25,11 @@ struct Check: ParsableCommand {
                 let r = try ReportLoader.load(name: name, directory: reports, model: model)
                 print("report \(name): \(r.sections.count) sections")
             }
+            let packs = options.path("packs")
+            for name in ReportLoader.available(in: packs) {
+                let p = try PackLoader.load(name: name, directory: packs, reports: reports, model: model)
+                print("pack \(name): \(p.parts.count) reports")
+            }
             if FileManager.default.fileExists(atPath: options.warehousePath) {
                 try Warehouse(path: options.warehousePath).verify(model: model)
                 print("warehouse \(options.warehousePath): matches the model")

@@ -46,15 +46,8 @@ struct Report: ParsableCommand {
             let (model, warehouse) = try options.open()
             // A named period may hold no data (the pack says so and exits 3), so it is parsed
             // as it is rather than checked against the data.
-            let chosen: Period
-            if let period {
-                chosen = try Period(parsing: period)
-            } else if let range = try warehouse.dateRange(model: model) {
-                chosen = Period(grain: .month, containing: range.last)
-            } else {
-                throw Diagnostic(field: "--period", message: "the warehouse has no data to choose a period from", hint: "run `almanac load` first")
-            }
-            let day = try producedDay()
+            let chosen = try Report.chosenPeriod(period, model: model, warehouse: warehouse)
+            let day = try Report.producedDay(produced)
             let publisher = ReportPublisher(
                 model: model, warehouse: warehouse,
                 paths: .init(reports: options.path("reports"), templates: options.path("templates")))
@@ -75,7 +68,17 @@ struct Report: ParsableCommand {
         if partial { throw ExitCode(3) }
     }
 
-    func producedDay() throws -> Day {
+    /// The period named, parsed as it is (a named period may hold no data: the pack says so
+    /// and exits 3), or the latest month in the data.
+    static func chosenPeriod(_ period: String?, model: SemanticModel, warehouse: Warehouse) throws -> Period {
+        if let period { return try Period(parsing: period) }
+        guard let range = try warehouse.dateRange(model: model) else {
+            throw Diagnostic(field: "--period", message: "the warehouse has no data to choose a period from", hint: "run `almanac load` first")
+        }
+        return Period(grain: .month, containing: range.last)
+    }
+
+    static func producedDay(_ produced: String?) throws -> Day {
         if let produced {
             guard let d = Day(iso: produced) else {
                 throw Diagnostic(field: "--produced", message: "cannot read date `\(produced)`", hint: "write it as YYYY-MM-DD")

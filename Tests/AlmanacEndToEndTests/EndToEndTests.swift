@@ -45,7 +45,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func almanac(_ args: String...) throws -> Result {
-        try run(binary, args + (["load", "query", "analyse", "report", "gallery", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
+        try run(binary, args + (["load", "query", "analyse", "report", "pack", "gallery", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
     }
 
     func tool(_ name: String) throws -> String {
@@ -145,8 +145,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(pages, 6, "cover, contents, three or more content pages, definitions")
 
         let outline = try run(qpdf, ["--json", "--json-key=outlines", pdf]).out
-        for title in ["Contents", "Contacts by directorate over the last 13 months", "Contacts per 1,000 residents by district this month",
-                      "Service summary for the month", "Definitions, sources and data freshness"] {
+        for title in ["Contents", "3. Contacts by directorate over the last 13 months", "4. Contacts per 1,000 residents by district this month",
+                      "7. Service summary for the month", "Definitions, sources and data freshness"] {
             XCTAssertTrue(outline.contains("\"title\": \"\(title)\""), "bookmark \(title)")
         }
         let text = try run(pdftotext, ["-layout", pdf, "-"]).out
@@ -247,5 +247,77 @@ final class EndToEndTests: XCTestCase {
         let unknown = try almanac("report", "monthly-performence", "--period", "2025-10", "--out", out)
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.err.contains("did you mean `monthly-performance`?"), unknown.err)
+    }
+
+    func testPacksBindReportsIntoOnePDF() throws {
+        let pdfinfo = try tool("pdfinfo"), pdftotext = try tool("pdftotext"), qpdf = try tool("qpdf")
+        XCTAssertEqual(try almanac("load").status, 0)
+        let out = dir.appendingPathComponent("packs").path
+        let cabinet = try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", out, "--produced", "2026-11-25")
+        XCTAssertEqual(cabinet.status, 0, cabinet.err)
+        let pdf = out + "/cabinet-monthly-2025-10.pdf"
+        let info = try run(pdfinfo, ["-f", "1", "-l", "200", pdf]).out
+        XCTAssertTrue(info.contains("Title:           Cabinet monthly pack: October 2025"), info)
+        XCTAssertTrue(info.contains("Tagged:          yes"), info)
+        let pages = Int(info.components(separatedBy: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
+        XCTAssertGreaterThanOrEqual(pages, 40)
+        // Portrait and landscape pages: the service summary table is declared `page: landscape`.
+        let sizes = info.components(separatedBy: "\n").filter { $0.hasPrefix("Page ") && $0.contains("size:") }
+        XCTAssertEqual(sizes.count, pages)
+        XCTAssertTrue(sizes.contains { $0.contains("841.89 x 595.276") }, "a landscape page")
+        XCTAssertTrue(sizes.contains { $0.contains("595.276 x 841.89") }, "portrait pages")
+
+        // One part per report, and one per district for the profile; bookmarks match.
+        let outline = try run(qpdf, ["--json", "--json-key=outlines", pdf]).out
+        for title in ["1. Monthly performance report", "2. District profile: Burnley", "13. District profile: Wyre",
+                      "1.3 Contacts by directorate over the last 13 months", "2.1 Contacts by directorate over the last 13 months",
+                      "Appendix: the data behind each chart", "Definitions, sources and data freshness"] {
+            XCTAssertTrue(outline.contains("\"title\": \"\(title)\""), "bookmark \(title)")
+        }
+        let text = try run(pdftotext, ["-layout", pdf, "-"]).out
+        for expected in ["Cabinet monthly pack", "District profile, one for each of 12 districts", "OFFICIAL-SENSITIVE",
+                         "Part 2. District profile: Burnley", "Page \(pages) of \(pages)", "Measures used in this pack",
+                         "Contacts per 1,000 residents", "Sources and data freshness"] {
+            XCTAssertTrue(text.contains(expected), "pack text lacks \(expected)")
+        }
+        // The contents page numbers are where the parts really start.
+        let pageTexts = text.components(separatedBy: "\u{0C}")
+        let contentsLine = try XCTUnwrap(pageTexts[1].split(separator: "\n").first { $0.contains("2. District profile: Burnley") })
+        let listed = try XCTUnwrap(Int(contentsLine.split(separator: " ").last!))
+        XCTAssertTrue(pageTexts[listed - 1].contains("Part 2. District profile: Burnley"), "contents says page \(listed)")
+
+        // Same data, same period: same bytes.
+        let again = dir.appendingPathComponent("again").path
+        XCTAssertEqual(try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", again, "--produced", "2026-11-25").status, 0)
+        XCTAssertEqual(FileManager.default.contents(atPath: pdf), FileManager.default.contents(atPath: again + "/cabinet-monthly-2025-10.pdf"))
+
+        // A pack per district, each holding only that district's figures.
+        let districts = dir.appendingPathComponent("districts").path
+        let dp = try almanac("pack", "district-pack", "--period", "2025-10", "--audience", "district-managers", "--out", districts)
+        XCTAssertEqual(dp.status, 0, dp.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: districts).filter { !$0.hasPrefix(".") }.count, 12)
+        let pendle = try run(pdftotext, [districts + "/pendle/district-pack-2025-10-pendle.pdf", "-"]).out
+        XCTAssertTrue(pendle.contains("District monthly pack: Pendle"))
+        for other in ["Burnley", "Chorley", "Fylde", "Hyndburn", "Lancaster", "Preston", "Ribble Valley", "Rossendale", "South Ribble", "West Lancashire", "Wyre"] {
+            XCTAssertFalse(pendle.contains(other), "the Pendle pack mentions \(other)")
+        }
+        XCTAssertFalse(pendle.contains("72,000"), "no whole-warehouse counts in a scoped pack")
+
+        let checker = Self.root.appendingPathComponent("../shared/checks/check-outputs").standardized.path
+        if FileManager.default.isExecutableFile(atPath: checker) {
+            for folder in [out, districts] {
+                let check = try run("/usr/bin/env", ["python3", checker, folder, "--strict"])
+                XCTAssertEqual(check.status, 0, check.out)
+            }
+        }
+
+        // Mistakes: an unknown pack, and a period with no data (the pack is written, exit 3).
+        let unknown = try almanac("pack", "cabinet-montly", "--out", out)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.contains("did you mean `cabinet-monthly`?"), unknown.err)
+        let empty = try almanac("pack", "cabinet-monthly", "--period", "2030-01", "--out", out)
+        XCTAssertEqual(empty.status, 3, empty.err)
+        XCTAssertTrue(try run(pdftotext, [out + "/cabinet-monthly-2030-01.pdf", "-"]).out.contains("No data for January 2030"))
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasSuffix(".part") || $0.hasSuffix(".layout") })
     }
 }

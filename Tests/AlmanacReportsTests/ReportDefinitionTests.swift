@@ -68,6 +68,68 @@ final class ReportDefinitionTests: XCTestCase {
         XCTAssertTrue(d[0].description.hasPrefix("reports/x.yaml:6:"))
     }
 
+    func packError(_ yaml: String) -> Diagnostic? {
+        do {
+            _ = try PackLoader.parse(YAMLReader.parse(yaml, file: "packs/p.yaml"), name: "p",
+                                     reports: Self.root.appendingPathComponent("reports").path, model: Self.model)
+            XCTFail("expected an error")
+        } catch let d as Diagnostic {
+            return d
+        } catch {
+            XCTFail("\(error)")
+        }
+        return nil
+    }
+
+    func testShippedPacksLoad() throws {
+        let packs = Self.root.appendingPathComponent("packs").path, reports = Self.root.appendingPathComponent("reports").path
+        let cabinet = try PackLoader.load(name: "cabinet-monthly", directory: packs, reports: reports, model: Self.model)
+        XCTAssertEqual(cabinet.parts.map(\.report.name), ["monthly-performance", "district-profile"])
+        XCTAssertEqual(cabinet.parts.map(\.each), [nil, "district"])
+        XCTAssertEqual(cabinet.marking, "OFFICIAL-SENSITIVE", "a pack takes the highest marking of its reports")
+        let district = try PackLoader.load(name: "district-pack", directory: packs, reports: reports, model: Self.model)
+        XCTAssertEqual(district.audiences.first?.per, "district")
+        let monthly = try ReportLoader.load(name: "monthly-performance", directory: reports, model: Self.model)
+        XCTAssertEqual(monthly.sections.first { $0.id == "services" }?.landscape, true)
+    }
+
+    func testPackMistakesNameTheLine() {
+        let unknown = packError("""
+            title: P
+            reports:
+              - monthly-performance
+              - district-profiles
+            """)
+        XCTAssertEqual(unknown?.line, 4)
+        XCTAssertEqual(unknown?.hint, "did you mean `district-profile`?")
+        let each = packError("""
+            title: P
+            reports:
+              - {report: district-profile, each: distrct}
+            """)
+        XCTAssertEqual(each?.line, 3)
+        XCTAssertEqual(each?.hint, "did you mean `district`?")
+        let marking = packError("""
+            title: P
+            marking: OFFICIAL
+            reports: [monthly-performance, district-profile]
+            """)
+        XCTAssertEqual(marking?.line, 2)
+        XCTAssertTrue(marking?.message.contains("holds a report marked OFFICIAL-SENSITIVE") == true, marking?.message ?? "")
+        let grain = packError("""
+            title: P
+            period: quarter
+            reports: [monthly-performance]
+            """)
+        XCTAssertTrue(grain?.message.contains("is by month, but the pack is by quarter") == true, grain?.message ?? "")
+        let page = diagnostics("""
+            title: T
+            sections:
+              - {type: table, title: A, measures: [spend], page: landscpe}
+            """)
+        XCTAssertEqual(page.first?.hint, "did you mean `landscape`?")
+    }
+
     func testFiltersAreCheckedWhenTheReportIsRead() {
         let d = diagnostics("""
             title: T
