@@ -320,4 +320,38 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(try run(pdftotext, [out + "/cabinet-monthly-2030-01.pdf", "-"]).out.contains("No data for January 2030"))
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasSuffix(".part") || $0.hasSuffix(".layout") })
     }
+
+    /// Every published HTML page, checked by axe-core (WCAG 2.2 A and AA, and best practice)
+    /// in headless Chromium. scripts/browser-setup installs Chromium, chromedriver, selenium
+    /// and axe-core if they are missing; set ALMANAC_SKIP_BROWSER=1 to skip on a machine
+    /// where nothing may be installed.
+    func testPublishedHTMLPassesAxeInChromium() throws {
+        if ProcessInfo.processInfo.environment["ALMANAC_SKIP_BROWSER"] == "1" { throw XCTSkip("ALMANAC_SKIP_BROWSER=1") }
+        let setup = try run("/bin/bash", [Self.root.appendingPathComponent("scripts/browser-setup").path])
+        XCTAssertEqual(setup.status, 0, "scripts/browser-setup failed: \(setup.out)\(setup.err)")
+        guard setup.status == 0 else { return }
+        let axe = Self.root.appendingPathComponent("scripts/axe-check").path
+
+        // The check finds real problems: a page without a language, a title or alternative text fails.
+        let bad = dir.appendingPathComponent("bad")
+        try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
+        try "<!DOCTYPE html><html><head></head><body><img src=x.png><p style=\"color:#bbb\">Faint</p></body></html>"
+            .write(to: bad.appendingPathComponent("bad.html"), atomically: true, encoding: .utf8)
+        let failing = try run("/usr/bin/env", ["python3", axe, bad.path])
+        XCTAssertEqual(failing.status, 1, failing.out + failing.err)
+        for rule in ["html-has-lang", "document-title", "image-alt", "color-contrast"] {
+            XCTAssertTrue(failing.out.contains(rule), "axe did not report \(rule): \(failing.out)")
+        }
+
+        XCTAssertEqual(try almanac("load").status, 0)
+        let out = dir.appendingPathComponent("html").path
+        XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2025-10", "--out", out).status, 0)
+        XCTAssertEqual(try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", out + "/profiles").status, 0)
+        XCTAssertEqual(try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", out + "/services").status, 0)
+        XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2030-01", "--out", out + "/empty").status, 3)
+        let checked = try run("/usr/bin/env", ["python3", axe, out])
+        XCTAssertEqual(checked.status, 0, checked.out + checked.err)
+        // 1 monthly + 12 district + 8 service + 1 empty report pages, and 4 index pages.
+        XCTAssertEqual(checked.out.components(separatedBy: ": no violations (axe-core 4.").count - 1, 26, checked.out)
+    }
 }
