@@ -116,8 +116,7 @@ public enum CairoRenderer {
 
     /// Writes the scene as a stand-alone SVG file.
     public static func writeSVG(_ scene: Scene, to path: String, idPrefix: String = "c") throws {
-        let text = try svg(scene, idPrefix: idPrefix)
-        try AtomicFile.write(path) { tmp in try text.write(toFile: tmp, atomically: false, encoding: .utf8) }
+        try AtomicFile.write(path, [Array(try svg(scene, idPrefix: idPrefix).utf8)])
     }
 }
 
@@ -125,9 +124,12 @@ public enum CairoRenderer {
 public enum RenderError: Error, CustomStringConvertible {
     /// Cairo reported a status other than success.
     case cairo(String)
+    /// A file could not be written.
+    case file(String, String)
     public var description: String {
         switch self {
         case .cairo(let s): return "drawing failed: \(s)"
+        case .file(let path, let reason): return "\(path): cannot write: \(reason)"
         }
     }
 }
@@ -140,12 +142,28 @@ public enum AtomicFile {
         let tmp = path + ".part"
         do {
             try body(tmp)
-            let fm = FileManager.default
-            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-            try fm.moveItem(atPath: tmp, toPath: path)
+            try rename(tmp, to: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: tmp)
+            unlink(tmp)
             throw error
         }
+    }
+
+    /// Writes `chunks` one after another to `path`.
+    public static func write(_ path: String, _ chunks: [[UInt8]]) throws {
+        try write(path) { tmp in
+            guard let f = fopen(tmp, "wb") else { throw RenderError.file(path, String(cString: strerror(errno))) }
+            var ok = true
+            for c in chunks where !c.isEmpty {
+                ok = ok && c.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) } == c.count
+            }
+            ok = fclose(f) == 0 && ok
+            if !ok { throw RenderError.file(path, String(cString: strerror(errno))) }
+        }
+    }
+
+    /// Renames `from` to `to`, replacing `to` in one step (POSIX rename).
+    static func rename(_ from: String, to: String) throws {
+        if Foundation.rename(from, to) != 0 { throw RenderError.file(to, String(cString: strerror(errno))) }
     }
 }

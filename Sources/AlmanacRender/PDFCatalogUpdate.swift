@@ -9,50 +9,74 @@ import Foundation
 enum PDFCatalogUpdate {
     enum Failure: Error { case unexpectedLayout(String) }
 
-    static func markTagged(path: String, language: String) throws {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped), let tail = String(data: data.suffix(600), encoding: .isoLatin1) else {
-            throw Failure.unexpectedLayout("cannot read \(path)")
-        }
-        func number(after key: String, in text: String) -> Int? {
-            guard let r = text.range(of: key, options: .backwards) else { return nil }
-            let digits = text[r.upperBound...].drop(while: { $0 == " " || $0 == "\n" || $0 == "\r" }).prefix(while: { $0.isNumber })
-            return Int(digits)
-        }
-        guard let trailerRange = tail.range(of: "trailer", options: .backwards),
-            let size = number(after: "/Size", in: String(tail[trailerRange.lowerBound...])),
-            let root = number(after: "/Root", in: String(tail[trailerRange.lowerBound...])),
-            let previous = number(after: "startxref", in: tail)
+    /// The bytes to append to `pdf` (a complete PDF with a classic trailer).
+    static func update(for pdf: [UInt8], language: String) throws -> [UInt8] {
+        // The trailer, the catalog and the cross-reference table are all near the end.
+        let tailStart = max(0, pdf.count - 600)
+        guard let trailer = lastIndex(of: "trailer", in: pdf, from: tailStart, to: pdf.count),
+            let size = number(after: "/Size", in: pdf, from: trailer),
+            let root = number(after: "/Root", in: pdf, from: trailer),
+            let startxref = lastIndex(of: "startxref", in: pdf, from: tailStart, to: pdf.count),
+            let previous = number(after: "startxref", in: pdf, from: startxref)
         else { throw Failure.unexpectedLayout("no classic trailer") }
-        let info = number(after: "/Info", in: String(tail[trailerRange.lowerBound...]))
+        let info = number(after: "/Info", in: pdf, from: trailer)
 
-        // The catalog's current dictionary.
-        // Cairo writes the catalog just before the cross-reference table, so look in the last
-        // few kilobytes first and only read the whole file as text if it is not there.
+        // The catalog's current dictionary. Cairo writes it just before the cross-reference
+        // table, so look in the last few kilobytes first, then in the whole file.
         let marker = "\n\(root) 0 obj"
-        let near = String(data: data.suffix(8192), encoding: .isoLatin1)
-        let whole = near?.contains(marker) == true ? near : String(data: data, encoding: .isoLatin1)
-        guard let whole, let objStart = whole.range(of: marker),
-            let objEnd = whole.range(of: "endobj", range: objStart.upperBound..<whole.endIndex)
+        guard let objStart = lastIndex(of: marker, in: pdf, from: max(0, pdf.count - 8192), to: pdf.count)
+                ?? lastIndex(of: marker, in: pdf, from: 0, to: pdf.count),
+            let objEnd = firstIndex(of: "endobj", in: pdf, from: objStart + marker.utf8.count),
+            let open = firstIndex(of: "<<", in: pdf, from: objStart + marker.utf8.count), open < objEnd,
+            let close = lastIndex(of: ">>", in: pdf, from: open, to: objEnd)
         else { throw Failure.unexpectedLayout("no catalog object \(root)") }
-        let body = whole[objStart.upperBound..<objEnd.lowerBound]
-        guard let open = body.range(of: "<<"), let close = body.range(of: ">>", options: .backwards) else {
-            throw Failure.unexpectedLayout("catalog is not a dictionary")
-        }
-        let entries = body[open.upperBound..<close.lowerBound]
+        let entries = String(decoding: pdf[(open + 2)..<close], as: UTF8.self)
         let catalog = "\(root) 0 obj\n<<\(entries)   /MarkInfo << /Marked true >>\n   /Lang (\(language))\n   /ViewerPreferences << /DisplayDocTitle true >>\n>>\nendobj\n"
 
-        var tailText = data.last == UInt8(ascii: "\n") ? "" : "\n"
-        let objectOffset = data.count + tailText.utf8.count
-        tailText += catalog
-        let xrefOffset = data.count + tailText.utf8.count
+        var text = pdf.last == UInt8(ascii: "\n") ? "" : "\n"
+        let objectOffset = pdf.count + text.utf8.count
+        text += catalog
+        let xrefOffset = pdf.count + text.utf8.count
         let offset = String(objectOffset)
-        tailText += "xref\n\(root) 1\n" + String(repeating: "0", count: 10 - offset.count) + offset + " 00000 n \n"
-        tailText += "trailer\n<< /Size \(size)\n   /Root \(root) 0 R\n" + (info.map { "   /Info \($0) 0 R\n" } ?? "")
-        tailText += "   /Prev \(previous)\n>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
-        // Append the update; the original bytes are not rewritten.
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure.unexpectedLayout("cannot append to \(path)") }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(tailText.utf8))
+        text += "xref\n\(root) 1\n" + String(repeating: "0", count: 10 - offset.count) + offset + " 00000 n \n"
+        text += "trailer\n<< /Size \(size)\n   /Root \(root) 0 R\n" + (info.map { "   /Info \($0) 0 R\n" } ?? "")
+        text += "   /Prev \(previous)\n>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
+        return Array(text.utf8)
+    }
+
+    /// Start of the last occurrence of `needle` wholly within `from..<to`.
+    static func lastIndex(of needle: String, in bytes: [UInt8], from: Int, to: Int) -> Int? {
+        let n = Array(needle.utf8)
+        var i = to - n.count
+        while i >= from {
+            if bytes[i] == n[0] && bytes[i..<(i + n.count)].elementsEqual(n) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Start of the first occurrence of `needle` at or after `from`.
+    static func firstIndex(of needle: String, in bytes: [UInt8], from: Int) -> Int? {
+        let n = Array(needle.utf8)
+        var i = from
+        while i + n.count <= bytes.count {
+            if bytes[i] == n[0] && bytes[i..<(i + n.count)].elementsEqual(n) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The whole number after the first `key` at or after `from`, skipping white space.
+    static func number(after key: String, in bytes: [UInt8], from: Int) -> Int? {
+        guard let k = firstIndex(of: key, in: bytes, from: from) else { return nil }
+        var i = k + key.utf8.count
+        while i < bytes.count && (bytes[i] == 32 || bytes[i] == 10 || bytes[i] == 13) { i += 1 }
+        var value = 0, digits = 0
+        while i < bytes.count && bytes[i] >= 48 && bytes[i] <= 57 {
+            value = value * 10 + Int(bytes[i] - 48)
+            digits += 1
+            i += 1
+        }
+        return digits > 0 ? value : nil
     }
 }

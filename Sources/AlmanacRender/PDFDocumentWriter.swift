@@ -11,7 +11,9 @@ public final class PDFDocumentWriter {
     public static let a4 = (width: 595.276, height: 841.89)
 
     private let finalPath: String
-    private let tmpPath: String
+    /// Cairo writes the document into memory; `finish` completes it and writes the file once.
+    private final class Sink { var bytes: [UInt8] = [] }
+    private let sink = Sink()
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private var openTags: [String] = []
@@ -40,11 +42,17 @@ public final class PDFDocumentWriter {
         }
     }
 
-    /// Starts a document at `path` (written to a temporary file until `finish`).
+    /// Starts a document to be written at `path` by `finish` (nothing is written before).
     public init(path: String, metadata: Metadata) throws {
         finalPath = path
-        tmpPath = path + ".part"
-        guard let s = cairo_pdf_surface_create(tmpPath, PDFDocumentWriter.a4.width, PDFDocumentWriter.a4.height),
+        sink.bytes.reserveCapacity(64 * 1024)
+        let write: cairo_write_func_t = { closure, data, length in
+            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }
+        guard let s = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(),
+                                                          PDFDocumentWriter.a4.width, PDFDocumentWriter.a4.height),
             cairo_surface_status(s) == CAIRO_STATUS_SUCCESS
         else {
             throw RenderError.cairo("cannot create \(path)")
@@ -150,8 +158,8 @@ public final class PDFDocumentWriter {
                                       open ? CAIRO_PDF_OUTLINE_FLAG_OPEN : cairo_pdf_outline_flags_t(0))
     }
 
-    /// Finishes the document and moves it into place.
-    /// On failure it removes what it wrote, so the caller has nothing to clean up.
+    /// Finishes the document and writes it to its path (through a temporary file renamed
+    /// into place, so a failure leaves nothing behind).
     public func finish() throws {
         guard !closed else { return }
         while !openTags.isEmpty { endTag() }
@@ -161,19 +169,15 @@ public final class PDFDocumentWriter {
         let status = cairo_surface_status(surface)
         cairo_surface_destroy(surface)
         closed = true
-        guard status == CAIRO_STATUS_SUCCESS else {
-            try? FileManager.default.removeItem(atPath: tmpPath)
-            throw RenderError.cairo(String(cString: cairo_status_to_string(status)))
-        }
+        guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
+        let update: [UInt8]
         do {
-            try PDFCatalogUpdate.markTagged(path: tmpPath, language: language)
+            update = try PDFCatalogUpdate.update(for: sink.bytes, language: language)
         } catch {
-            try? FileManager.default.removeItem(atPath: tmpPath)
             throw RenderError.cairo("could not mark the PDF as tagged: \(error)")
         }
-        let fm = FileManager.default
-        if fm.fileExists(atPath: finalPath) { try fm.removeItem(atPath: finalPath) }
-        try fm.moveItem(atPath: tmpPath, toPath: finalPath)
+        try AtomicFile.write(finalPath, [sink.bytes, update])
+        sink.bytes = []
     }
 
     /// Abandons the document, leaving nothing behind.
@@ -183,7 +187,7 @@ public final class PDFDocumentWriter {
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         cairo_surface_destroy(surface)
-        try? FileManager.default.removeItem(atPath: tmpPath)
+        sink.bytes = []
     }
 
     private func f(_ v: Double) -> String { String(format: "%.2f", v) }
