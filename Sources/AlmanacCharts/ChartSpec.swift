@@ -150,6 +150,9 @@ public struct ChartSpec: Equatable, Sendable {
     public var height: Double
     /// What the kind needs beyond categories and series.
     public var extras = ChartExtras()
+    /// Machine-readable keys of the categories (`2025-10` for "Oct 2025"), for the data
+    /// table behind the chart; nil when the labels are the keys.
+    public var categoryKeys: [String]?
 
     /// Creates a spec.
     public init(

@@ -63,7 +63,14 @@ public struct Gallery {
             }
             return (cats, names.map { n in Series(name: n, values: cats.map { cells[n]?[$0] }) })
         }
-        func monthLabels(_ keys: [String]) -> [String] { keys.map { TimeGrain.month.label(forKey: $0, short: true) } }
+        var monthKeys: [String: String] = [:]
+        func monthLabels(_ keys: [String]) -> [String] {
+            keys.map { key in
+                let label = TimeGrain.month.label(forKey: key, short: true)
+                monthKeys[label] = key
+                return label
+            }
+        }
         let contacts = model.measure("contacts")!
         var out: [(String, ChartSpec)] = []
 
@@ -183,10 +190,17 @@ public struct Gallery {
             overlays.extras.annotations = [(peak, "Highest month")]
         }
         out.append(("line-overlays", overlays))
-        return out
+        // Month categories carry their ISO keys, for the CSV beside each chart.
+        return out.map { name, spec in
+            var spec = spec
+            spec.categoryKeys = spec.categories.map { monthKeys[$0] ?? $0 }
+            if spec.kind == .kpi { spec.categoryNoun = "month" }
+            return (name, spec)
+        }
     }
 
-    /// Draws every chart into `directory` as NN-name.pdf, .svg and .png; returns the files.
+    /// Draws every chart into `directory` as NN-name.pdf, .svg and .png, with the data behind
+    /// it as NN-name.csv; returns the files.
     public func write(to directory: String, month: Period) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let compiler = ChartCompiler(theme: branding.theme, measurer: PangoTextMeasurer())
@@ -197,7 +211,9 @@ public struct Gallery {
             try CairoRenderer.writePDF(scene, to: base + ".pdf")
             try CairoRenderer.writeSVG(scene, to: base + ".svg", idPrefix: item.name)
             try CairoRenderer.writePNG(scene, to: base + ".png")
-            files += [base + ".pdf", base + ".svg", base + ".png"]
+            // The data behind the chart, for anyone who cannot or would rather not read it.
+            try AtomicFile.write(base + ".csv", [Array(CSVExporter.csv(item.spec.dataTable).utf8)])
+            files += [base + ".pdf", base + ".svg", base + ".png", base + ".csv"]
         }
         return files
     }

@@ -45,7 +45,7 @@ struct GalleryCommand: ParsableCommand {
             }
             let started = Date()
             let files = try gallery.write(to: out, month: month)
-            print("wrote \(files.count) files (\(files.count / 3) charts) to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            print("wrote \(files.count) files (\(files.count / 4) charts, each as PDF, SVG, PNG and the CSV of its data) to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
         }
     }
 }

@@ -190,6 +190,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".pdf") }.count, 14)
         XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".svg") }.count, 14)
         XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".png") }.count, 14)
+        XCTAssertEqual(galleryFiles.filter { $0.hasSuffix(".csv") }.count, 14, "the data behind every chart")
         if FileManager.default.isExecutableFile(atPath: checker) {
             let check = try run("/usr/bin/env", ["python3", checker, gallery])
             XCTAssertEqual(check.status, 0, check.out)
