@@ -10,11 +10,13 @@ public enum CairoRenderer {
     public static func draw(_ scene: Scene, on cr: OpaquePointer, x: Double = 0, y: Double = 0) {
         cairo_save(cr)
         cairo_translate(cr, x, y)
-        let session = PangoSession(cr)
-        session.update()
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
-        for mark in scene.marks {
+        var index = 0
+        let marks = scene.marks
+        while index < marks.count {
+            let mark = marks[index]
+            index += 1
             switch mark {
             case .rect(let x, let y, let w, let h, let fill):
                 cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)
@@ -40,69 +42,79 @@ public enum CairoRenderer {
                 cairo_set_line_width(cr, 1)
                 cairo_stroke(cr)
             case .circle(let x, let y, let r, let fill):
+                // A run of markers of one colour is one path, filled once and outlined once
+                // (a series' 13 markers are 2 drawing operations, not 26).
                 cairo_new_sub_path(cr)
                 cairo_arc(cr, x, y, r, 0, 2 * Double.pi)
+                while index < marks.count, case .circle(let x2, let y2, let r2, let fill2) = marks[index], fill2 == fill {
+                    cairo_new_sub_path(cr)
+                    cairo_arc(cr, x2, y2, r2, 0, 2 * Double.pi)
+                    index += 1
+                }
                 cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)
                 cairo_fill_preserve(cr)
                 cairo_set_source_rgb(cr, 1, 1, 1)
                 cairo_set_line_width(cr, 0.8)
                 cairo_stroke(cr)
             case .text(let x, let y, let text, let style, let anchor, _):
-                let l = session.layout(text, style)
-                let size = PangoText.size(l)
-                let left: Double
-                switch anchor {
-                case .start: left = x
-                case .middle: left = x - size.width / 2
-                case .end: left = x - size.width
+                PangoLayoutCache.shared.with(text, style) { l, size in
+                    let left: Double
+                    switch anchor {
+                    case .start: left = x
+                    case .middle: left = x - size.width / 2
+                    case .end: left = x - size.width
+                    }
+                    cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
+                    cairo_move_to(cr, left, y)
+                    pango_cairo_show_layout(cr, l)
                 }
-                cairo_set_source_rgba(cr, style.color.r, style.color.g, style.color.b, style.color.a)
-                cairo_move_to(cr, left, y)
-                pango_cairo_show_layout(cr, l)
-                g_object_unref(UnsafeMutableRawPointer(l))
             }
         }
         cairo_restore(cr)
     }
 
-    /// Writes `scene` as a one-page PDF with the scene's title as document title.
-    public static func writePDF(_ scene: Scene, to path: String) throws {
+    /// The scene as a one-page tagged PDF, with the scene's title as document title.
+    public static func pdf(_ scene: Scene) throws -> [UInt8] {
         // Through the document writer, so a lone chart is tagged, titled and dated like a pack.
-        let pdf = try PDFDocumentWriter(path: path, metadata: .init(title: scene.title, author: "Almanac", subject: scene.description,
-                                                                    date: "2000-01-01T00:00:00Z"))
+        let pdf = try PDFDocumentWriter(path: "", metadata: .init(title: scene.title, author: "Almanac", subject: scene.description,
+                                                                  date: "2000-01-01T00:00:00Z"))
         pdf.beginPage(size: (scene.width, scene.height))
         pdf.scene(scene, x: 0, y: 0)
-        try pdf.finish()
+        return try pdf.finishBytes()
+    }
+
+    /// Writes `scene` as a one-page PDF.
+    public static func writePDF(_ scene: Scene, to path: String) throws {
+        try AtomicFile.write(path, [try pdf(scene)])
+    }
+
+    /// The scene as PNG bytes at `scale` pixels per point, on white.
+    public static func png(_ scene: Scene, scale: Double = 2) throws -> [UInt8] {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((scene.width * scale).rounded(.up)), Int32((scene.height * scale).rounded(.up)))!
+        defer { cairo_surface_destroy(surface) }
+        let cr = cairo_create(surface)!
+        cairo_scale(cr, scale, scale)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        draw(scene, on: cr)
+        cairo_destroy(cr)
+        let sink = ByteSink()
+        let status = cairo_surface_write_to_png_stream(surface, ByteSink.write, Unmanaged.passUnretained(sink).toOpaque())
+        guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
+        return sink.bytes
     }
 
     /// Writes `scene` as a PNG at `scale` pixels per point, on white.
     public static func writePNG(_ scene: Scene, to path: String, scale: Double = 2) throws {
-        try AtomicFile.write(path) { tmp in
-            let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((scene.width * scale).rounded(.up)), Int32((scene.height * scale).rounded(.up)))!
-            let cr = cairo_create(surface)!
-            cairo_scale(cr, scale, scale)
-            cairo_set_source_rgb(cr, 1, 1, 1)
-            cairo_paint(cr)
-            draw(scene, on: cr)
-            cairo_destroy(cr)
-            let status = cairo_surface_write_to_png(surface, tmp)
-            cairo_surface_destroy(surface)
-            guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
-        }
+        try AtomicFile.write(path, [try png(scene, scale: scale)])
     }
 
     /// The scene as SVG text, with a `<title>` and `<desc>` for assistive technology and
     /// every id prefixed with `idPrefix` so several SVGs can sit inline in one page. Cairo
     /// writes into memory through its stream interface; no temporary file.
     public static func svg(_ scene: Scene, idPrefix: String) throws -> String {
-        final class Sink { var bytes: [UInt8] = [] }
-        let sink = Sink()
-        let write: cairo_write_func_t = { closure, data, length in
-            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }
-        let surface = cairo_svg_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), scene.width, scene.height)!
+        let sink = ByteSink()
+        let surface = cairo_svg_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), scene.width, scene.height)!
         cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
         let cr = cairo_create(surface)!
         draw(scene, on: cr)
@@ -117,6 +129,16 @@ public enum CairoRenderer {
     /// Writes the scene as a stand-alone SVG file.
     public static func writeSVG(_ scene: Scene, to path: String, idPrefix: String = "c") throws {
         try AtomicFile.write(path, [Array(try svg(scene, idPrefix: idPrefix).utf8)])
+    }
+}
+
+/// Collects what Cairo writes through its stream interface.
+final class ByteSink {
+    var bytes: [UInt8] = []
+    static let write: cairo_write_func_t = { closure, data, length in
+        let sink = Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue()
+        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+        return CAIRO_STATUS_SUCCESS
     }
 }
 

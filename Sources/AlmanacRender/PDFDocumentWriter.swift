@@ -12,8 +12,7 @@ public final class PDFDocumentWriter {
 
     private let finalPath: String
     /// Cairo writes the document into memory; `finish` completes it and writes the file once.
-    private final class Sink { var bytes: [UInt8] = [] }
-    private let sink = Sink()
+    private let sink = ByteSink()
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private var openTags: [String] = []
@@ -46,12 +45,7 @@ public final class PDFDocumentWriter {
     public init(path: String, metadata: Metadata) throws {
         finalPath = path
         sink.bytes.reserveCapacity(64 * 1024)
-        let write: cairo_write_func_t = { closure, data, length in
-            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }
-        guard let s = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(),
+        guard let s = cairo_pdf_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(),
                                                           PDFDocumentWriter.a4.width, PDFDocumentWriter.a4.height),
             cairo_surface_status(s) == CAIRO_STATUS_SUCCESS
         else {
@@ -161,7 +155,12 @@ public final class PDFDocumentWriter {
     /// Finishes the document and writes it to its path (through a temporary file renamed
     /// into place, so a failure leaves nothing behind).
     public func finish() throws {
-        guard !closed else { return }
+        try AtomicFile.write(finalPath, [try finishBytes()])
+    }
+
+    /// Finishes the document and returns its bytes, writing no file.
+    public func finishBytes() throws -> [UInt8] {
+        guard !closed else { return [] }
         while !openTags.isEmpty { endTag() }
         cairo_show_page(cr)
         cairo_destroy(cr)
@@ -170,14 +169,13 @@ public final class PDFDocumentWriter {
         cairo_surface_destroy(surface)
         closed = true
         guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
-        let update: [UInt8]
         do {
-            update = try PDFCatalogUpdate.update(for: sink.bytes, language: language)
+            sink.bytes += try PDFCatalogUpdate.update(for: sink.bytes, language: language)
         } catch {
             throw RenderError.cairo("could not mark the PDF as tagged: \(error)")
         }
-        try AtomicFile.write(finalPath, [sink.bytes, update])
-        sink.bytes = []
+        defer { sink.bytes = [] }
+        return sink.bytes
     }
 
     /// Abandons the document, leaving nothing behind.

@@ -220,9 +220,10 @@ public struct Gallery {
 }
 
 extension Gallery {
-    /// Median seconds to compile and draw each chart to PDF, SVG and PNG, in process, over
-    /// `repeats` runs (files written to a scratch folder): for the chart benchmark.
-    public func timings(month: Period, repeats: Int) throws -> [(name: String, compile: Double, pdf: Double, svg: Double, png: Double)] {
+    /// Median seconds to compile and draw each chart to PDF, SVG and PNG bytes in memory, in
+    /// process, over `repeats` runs, and to write the PDF as a file (to a scratch folder):
+    /// for the chart benchmark.
+    public func timings(month: Period, repeats: Int) throws -> [(name: String, compile: Double, pdf: Double, svg: Double, png: Double, pdfFile: Double)] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-chart-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -239,10 +240,12 @@ extension Gallery {
         return try specs(month: month).map { name, spec in
             let base = scratch + "/" + name
             let layout = median { _ = compiler.compile(spec) }
-            let pdf = try median { try CairoRenderer.writePDF(compiler.compile(spec), to: base + ".pdf") }
-            let svg = try median { try CairoRenderer.writeSVG(compiler.compile(spec), to: base + ".svg", idPrefix: name) }
-            let png = try median { try CairoRenderer.writePNG(compiler.compile(spec), to: base + ".png") }
-            return (name, layout, pdf, svg, png)
+            // Spec to finished bytes in memory, as matplotlib's savefig to a BytesIO in bench/charts.py.
+            let pdf = try median { _ = try CairoRenderer.pdf(compiler.compile(spec)) }
+            let svg = try median { _ = try CairoRenderer.svg(compiler.compile(spec), idPrefix: name) }
+            let png = try median { _ = try CairoRenderer.png(compiler.compile(spec)) }
+            let pdfFile = try median { try CairoRenderer.writePDF(compiler.compile(spec), to: base + ".pdf") }
+            return (name, layout, pdf, svg, png, pdfFile)
         }
     }
 }
