@@ -333,16 +333,35 @@ final class Layout {
         let cols = table.columns
         guard !cols.isEmpty else { return }
         let width = tableWidth ?? self.width
-        let cell = r.style(r.theme.text, size: 9.5)
+        // Many columns: slightly smaller type, so headers and numbers fit without breaking words.
+        let cell = r.style(r.theme.text, size: cols.count > 8 ? 8.5 : 9.5)
         let head = r.style(cell, weight: .bold)
-        let rowH = 18.0
-        // The first column is as wide as its longest entry (within limits); the rest share what is left.
-        let longest = ([cols[0].label] + (0..<table.rowCount).map { cols[0].display(at: $0) })
-            .map { pdf.measure($0, style: head, width: nil).width }.max() ?? 0
-        let firstW = cols.count > 1 ? min(max(longest + 12, width * 0.2), width * 0.4) : width
-        let otherW = cols.count > 1 ? (width - firstW) / Double(cols.count - 1) : 0
-        func x(_ i: Int) -> Double { margin + (i == 0 ? 0 : firstW + Double(i - 1) * otherW) }
-        func w(_ i: Int) -> Double { i == 0 ? firstW : otherW }
+        let rowH = cols.count > 8 ? 17.0 : 18.0
+        // Each column needs room for its longest value and the longest word of its header; the
+        // first (row labels) for its whole entries, within limits. Room to spare goes to the
+        // number columns; a shortfall is shared out in proportion, and headers wrap.
+        func widest(_ texts: [String], _ style: TextStyle) -> Double {
+            // The few longest by characters are measured, not every cell.
+            texts.sorted { $0.count > $1.count }.prefix(3).map { pdf.measure($0, style: style, width: nil).width }.max() ?? 0
+        }
+        var need = cols.enumerated().map { i, c -> Double in
+            let values = (0..<table.rowCount).map { c.display(at: $0) }
+            let header = i == 0 ? [c.label] : c.label.split(separator: " ").map(String.init)
+            return max(widest(header, head), widest(values, i == 0 ? head : cell)) + (i == 0 ? 12 : 10)
+        }
+        if cols.count > 1 { need[0] = min(max(need[0], width * 0.15), width * 0.4) }
+        let total = need.reduce(0, +)
+        var widths = need
+        if total <= width {
+            let spare = width - total
+            for i in widths.indices where i > 0 || cols.count == 1 { widths[i] += spare / Double(max(1, cols.count - 1)) }
+            if cols.count == 1 { widths[0] = width }
+        } else {
+            widths = need.map { $0 * width / total }
+        }
+        let starts = widths.indices.map { i in margin + widths[..<i].reduce(0, +) }
+        func x(_ i: Int) -> Double { starts[i] }
+        func w(_ i: Int) -> Double { widths[i] }
         let headerHeight = (cols.enumerated().map { pdf.measure($0.element.label, style: head, width: w($0.offset) - 8).height }.max() ?? 12) + 8
         func header() {
             pdf.beginTag("TR")
