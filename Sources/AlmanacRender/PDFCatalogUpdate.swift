@@ -2,15 +2,18 @@ import Foundation
 
 /// Completes cairo 1.16's tagged PDF: cairo writes the structure tree but not the catalog
 /// entries that tell a reader the document is tagged (`/MarkInfo << /Marked true >>`), nor
-/// its language or that viewers should show the title. This appends a new revision of the
-/// catalog as a standard PDF incremental update (ISO 32000-1, 7.5.6): the original bytes
-/// are untouched, a new catalog object, a one-entry cross-reference section and a trailer
-/// pointing back at the previous one are added at the end.
+/// its language or that viewers should show the title, nor alternative text on figures
+/// (its tags take no attributes). This appends new revisions of the catalog and of every
+/// Figure structure element (with `/Alt`) as a standard PDF incremental update (ISO
+/// 32000-1, 7.5.6): the original bytes are untouched; the new objects, a cross-reference
+/// section for them and a trailer pointing back at the previous one are added at the end.
 enum PDFCatalogUpdate {
     enum Failure: Error { case unexpectedLayout(String) }
 
-    /// The bytes to append to `pdf` (a complete PDF with a classic trailer).
-    static func update(for pdf: [UInt8], language: String) throws -> [UInt8] {
+    /// The bytes to append to `pdf` (a complete PDF with a classic trailer). `figureAlts` are
+    /// the alternative texts of the Figure elements in the order they were tagged, which is
+    /// the order cairo writes them (the structure tree, depth first).
+    static func update(for pdf: [UInt8], language: String, figureAlts: [String] = []) throws -> [UInt8] {
         // The trailer, the catalog and the cross-reference table are all near the end.
         let tailStart = max(0, pdf.count - 600)
         guard let trailer = lastIndex(of: "trailer", in: pdf, from: tailStart, to: pdf.count),
@@ -33,15 +36,61 @@ enum PDFCatalogUpdate {
         let entries = String(decoding: pdf[(open + 2)..<close], as: UTF8.self)
         let catalog = "\(root) 0 obj\n<<\(entries)   /MarkInfo << /Marked true >>\n   /Lang (\(language))\n   /ViewerPreferences << /DisplayDocTitle true >>\n>>\nendobj\n"
 
+        // The Figure structure elements, in file order, each given its alternative text.
+        var revised: [(number: Int, body: String)] = [(root, catalog)]
+        if !figureAlts.isEmpty {
+            let figures = figureObjects(in: pdf)
+            guard figures.count == figureAlts.count else {
+                throw Failure.unexpectedLayout("\(figures.count) Figure elements for \(figureAlts.count) descriptions")
+            }
+            for (figure, alt) in zip(figures, figureAlts) {
+                revised.append((figure.number, "\(figure.number) 0 obj\n<<\(figure.entries)   /Alt \(pdfText(alt))\n>>\nendobj\n"))
+            }
+        }
+
         var text = pdf.last == UInt8(ascii: "\n") ? "" : "\n"
-        let objectOffset = pdf.count + text.utf8.count
-        text += catalog
+        var offsets: [Int: Int] = [:]
+        for object in revised {
+            offsets[object.number] = pdf.count + text.utf8.count
+            text += object.body
+        }
         let xrefOffset = pdf.count + text.utf8.count
-        let offset = String(objectOffset)
-        text += "xref\n\(root) 1\n" + String(repeating: "0", count: 10 - offset.count) + offset + " 00000 n \n"
+        text += "xref\n"
+        for number in offsets.keys.sorted() {
+            let offset = String(offsets[number]!)
+            text += "\(number) 1\n" + String(repeating: "0", count: 10 - offset.count) + offset + " 00000 n \n"
+        }
         text += "trailer\n<< /Size \(size)\n   /Root \(root) 0 R\n" + (info.map { "   /Info \($0) 0 R\n" } ?? "")
         text += "   /Prev \(previous)\n>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
         return Array(text.utf8)
+    }
+
+    /// Cairo's Figure structure elements (`N 0 obj << /Type /StructElem /S /Figure … >>`),
+    /// in file order, with their dictionaries' entries.
+    static func figureObjects(in pdf: [UInt8]) -> [(number: Int, entries: String)] {
+        var found: [(Int, String)] = []
+        var from = 0
+        while let s = firstIndex(of: "/S /Figure", in: pdf, from: from) {
+            from = s + 10
+            // Back to the object header, then forward to its end.
+            guard let header = lastIndex(of: " 0 obj", in: pdf, from: max(0, s - 200), to: s),
+                let open = firstIndex(of: "<<", in: pdf, from: header), open < s,
+                let end = firstIndex(of: "endobj", in: pdf, from: s),
+                let close = lastIndex(of: ">>", in: pdf, from: s, to: end)
+            else { continue }
+            var start = header
+            while start > 0 && pdf[start - 1] >= 48 && pdf[start - 1] <= 57 { start -= 1 }
+            guard let number = Int(String(decoding: pdf[start..<header], as: UTF8.self)),
+                firstIndex(of: "/Type /StructElem", in: pdf, from: open).map({ $0 < close }) == true
+            else { continue }
+            found.append((number, String(decoding: pdf[(open + 2)..<close], as: UTF8.self)))
+        }
+        return found
+    }
+
+    /// A PDF text string: UTF-16BE with a byte-order mark, written in hex, so any text is safe.
+    static func pdfText(_ s: String) -> String {
+        "<FEFF" + s.utf16.map { String(format: "%04X", $0) }.joined() + ">"
     }
 
     /// Start of the last occurrence of `needle` wholly within `from..<to`.

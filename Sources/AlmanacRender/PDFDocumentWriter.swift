@@ -16,6 +16,8 @@ public final class PDFDocumentWriter {
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private var openTags: [String] = []
+    /// Alternative text of each Figure, in the order they were tagged.
+    private var figureAlts: [String] = []
     /// Set once the Cairo objects are destroyed, by `finish` or `abandon`.
     private var closed = false
     private let language: String
@@ -115,8 +117,10 @@ public final class PDFDocumentWriter {
         return PangoText.size(l)
     }
 
-    /// Draws a chart scene at (x, y) as a tagged figure.
+    /// Draws a chart scene at (x, y) as a tagged figure whose alternative text is the
+    /// scene's description.
     public func scene(_ scene: Scene, x: Double, y: Double) {
+        figureAlts.append(scene.title.isEmpty || scene.description.hasPrefix(scene.title) ? scene.description : scene.title + ". " + scene.description)
         beginTag("Figure")
         CairoRenderer.draw(scene, on: cr, x: x, y: y)
         endTag()
@@ -170,7 +174,7 @@ public final class PDFDocumentWriter {
         closed = true
         guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
         do {
-            sink.bytes += try PDFCatalogUpdate.update(for: sink.bytes, language: language)
+            sink.bytes += try PDFCatalogUpdate.update(for: sink.bytes, language: language, figureAlts: figureAlts)
         } catch {
             throw RenderError.cairo("could not mark the PDF as tagged: \(error)")
         }

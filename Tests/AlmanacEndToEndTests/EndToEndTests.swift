@@ -149,6 +149,19 @@ final class EndToEndTests: XCTestCase {
                       "7. Service summary for the month", "Definitions, sources and data freshness"] {
             XCTAssertTrue(outline.contains("\"title\": \"\(title)\""), "bookmark \(title)")
         }
+        // Every figure carries its alternative text, on the page where the chart is drawn.
+        let json = try run(qpdf, ["--json", "--json-key=qpdf", "--json-key=pages", pdf]).out
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let objects = try XCTUnwrap((root["qpdf"] as? [Any])?.last as? [String: Any])
+        let pageOf = Dictionary(uniqueKeysWithValues: try XCTUnwrap(root["pages"] as? [[String: Any]]).enumerated().map { ($0.element["object"] as! String, $0.offset + 1) })
+        let figures = objects.values.compactMap { ($0 as? [String: Any])?["value"] as? [String: Any] }.filter { $0["/S"] as? String == "/Figure" }
+        XCTAssertEqual(figures.count, 8, "four headline tiles and four charts")
+        XCTAssertTrue(figures.allSatisfy { ($0["/Alt"] as? String)?.count ?? 0 > 20 }, "every figure has alternative text")
+        let lineFigure = try XCTUnwrap(figures.first { ($0["/Alt"] as? String)?.contains("Contacts by directorate over the last 13 months. Line chart of contacts") == true })
+        let textPages = try run(pdftotext, ["-layout", pdf, "-"]).out.components(separatedBy: "\u{0C}")
+        let figurePage = try XCTUnwrap(pageOf[lineFigure["/Pg"] as? String ?? ""])
+        XCTAssertTrue(textPages[figurePage - 1].contains("3. Contacts by directorate over the last 13 months"), "the alternative text is on its chart's page")
+
         let text = try run(pdftotext, ["-layout", pdf, "-"]).out
         for expected in ["Monthly performance report", "October 2025", "Produced", "25 November 2026", "OFFICIAL", "What the data is telling us",
                          "Web contacts stopped for 3 days", "percentage points",
