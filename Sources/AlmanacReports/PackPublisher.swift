@@ -89,15 +89,7 @@ extension ReportPublisher {
             dataTo: try warehouse.dateRange(model: model)?.last, scopedTo: member)
         document.summary = summary
 
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw Diagnostic(file: outDirectory, message: "cannot create the output folder", hint: "check the path and its permissions")
-        }
-        guard fm.isWritableFile(atPath: outDirectory) else {
-            throw Diagnostic(file: outDirectory, message: "the output folder is not writable", hint: "choose another --out folder")
-        }
+        try Self.prepare(outDirectory)
         // The writer works in a temporary file and moves it into place only when it is complete.
         let file = "\(pack.name)-\(period.key)\(suffix).pdf"
         let pages = try PackRenderer(document: document, branding: branding).write(to: (outDirectory as NSString).appendingPathComponent(file))

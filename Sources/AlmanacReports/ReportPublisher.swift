@@ -77,6 +77,18 @@ public struct ReportPublisher {
         return (0..<result.rowCount).compactMap { result.columns[0].values.text(at: $0) }
     }
 
+    /// Creates the output folder if need be; a clear error if it cannot be made or written to.
+    static func prepare(_ outDirectory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw Diagnostic(file: outDirectory, message: "cannot create the output folder", hint: "check the path and its permissions")
+        }
+        guard FileManager.default.isWritableFile(atPath: outDirectory) else {
+            throw Diagnostic(file: outDirectory, message: "the output folder is not writable", hint: "choose another --out folder")
+        }
+    }
+
     /// A file-name form of a member ("Ribble Valley" → "ribble-valley").
     static func slug(_ member: String) -> String {
         member.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
@@ -118,14 +130,7 @@ public struct ReportPublisher {
             definition, period: period, organisation: branding.organisation, produced: produced, scope: scope, audience: audience)
 
         let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw Diagnostic(file: outDirectory, message: "cannot create the output folder", hint: "check the path and its permissions")
-        }
-        guard fm.isWritableFile(atPath: outDirectory) else {
-            throw Diagnostic(file: outDirectory, message: "the output folder is not writable", hint: "choose another --out folder")
-        }
+        try Self.prepare(outDirectory)
         let stage = (outDirectory as NSString).appendingPathComponent(".almanac-staging-\(definition.name)-\(period.key)\(suffix)")
         try? fm.removeItem(atPath: stage)
         defer { try? fm.removeItem(atPath: stage) }

@@ -1,6 +1,7 @@
 import AlmanacCore
 import AlmanacModel
 import AlmanacReports
+import AlmanacWarehouse
 import ArgumentParser
 import Foundation
 
@@ -30,29 +31,19 @@ struct Pack: ParsableCommand {
     @Argument(help: "The pack to publish (a file name in packs/ without .yaml).")
     var name: String
 
-    @Option(help: "The period to report on, e.g. 2025-10. Default: the latest month in the data.")
-    var period: String?
-
-    @Option(help: "Output folder.")
-    var out: String = "out"
-
-    @Option(help: "The production date printed on the cover (YYYY-MM-DD). Default: $SOURCE_DATE_EPOCH's date, or today.")
-    var produced: String?
-
-    @Option(help: "An audience declared in the pack; one declared `per: district` gives one pack per district.")
-    var audience: String?
+    @OptionGroup var publishing: PublishOptions
 
     func run() throws {
         var partial = false
         try guarded {
             let (model, warehouse) = try options.open()
-            let chosen = try Report.chosenPeriod(period, model: model, warehouse: warehouse)
-            let day = try Report.producedDay(produced)
+            let (chosen, day) = try publishing.resolve(model: model, warehouse: warehouse)
+            let out = publishing.out
             let publisher = ReportPublisher(
                 model: model, warehouse: warehouse,
                 paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs")))
             let started = Date()
-            let outputs = try publisher.publishPack(name: name, period: chosen, outDirectory: out, produced: day, audience: audience)
+            let outputs = try publisher.publishPack(name: name, period: chosen, outDirectory: out, produced: day, audience: publishing.audience)
             print("wrote \(outputs.count) pack\(outputs.count == 1 ? "" : "s") to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             for o in outputs {
                 print("  \(o.pdf): \(o.pages) pages, \(o.parts.count) part\(o.parts.count == 1 ? "" : "s")")

@@ -28,17 +28,7 @@ struct Report: ParsableCommand {
     @Argument(help: "The report to publish (a file name in reports/ without .yaml).")
     var name: String
 
-    @Option(help: "The period to report on, e.g. 2025-10. Default: the latest month in the data.")
-    var period: String?
-
-    @Option(help: "Output folder.")
-    var out: String = "out"
-
-    @Option(help: "The production date printed on the cover (YYYY-MM-DD). Default: $SOURCE_DATE_EPOCH's date, or today.")
-    var produced: String?
-
-    @Option(help: "An audience declared in the report; one declared `per: district` gives one pack per district, each holding only that district's figures.")
-    var audience: String?
+    @OptionGroup var publishing: PublishOptions
 
     func run() throws {
         var partial = false
@@ -46,8 +36,8 @@ struct Report: ParsableCommand {
             let (model, warehouse) = try options.open()
             // A named period may hold no data (the pack says so and exits 3), so it is parsed
             // as it is rather than checked against the data.
-            let chosen = try Report.chosenPeriod(period, model: model, warehouse: warehouse)
-            let day = try Report.producedDay(produced)
+            let (chosen, day) = try publishing.resolve(model: model, warehouse: warehouse)
+            let out = publishing.out, audience = publishing.audience
             let publisher = ReportPublisher(
                 model: model, warehouse: warehouse,
                 paths: .init(reports: options.path("reports"), templates: options.path("templates")))
@@ -68,17 +58,38 @@ struct Report: ParsableCommand {
         if partial { throw ExitCode(3) }
     }
 
+}
+
+/// What `report` and `pack` share: the period, the output folder, the production date and
+/// the audience.
+struct PublishOptions: ParsableArguments {
+    @Option(help: "The period to report on, e.g. 2025-10. Default: the latest month in the data.")
+    var period: String?
+
+    @Option(help: "Output folder.")
+    var out: String = "out"
+
+    @Option(help: "The production date printed on the cover (YYYY-MM-DD). Default: $SOURCE_DATE_EPOCH's date, or today.")
+    var produced: String?
+
+    @Option(help: "An audience declared in the report or pack; one declared `per: district` gives one pack per district, each holding only that district's figures.")
+    var audience: String?
+
     /// The period named, parsed as it is (a named period may hold no data: the pack says so
-    /// and exits 3), or the latest month in the data.
-    static func chosenPeriod(_ period: String?, model: SemanticModel, warehouse: Warehouse) throws -> Period {
-        if let period { return try Period(parsing: period) }
-        guard let range = try warehouse.dateRange(model: model) else {
+    /// and exits 3), or the latest month in the data; and the production date.
+    func resolve(model: SemanticModel, warehouse: Warehouse) throws -> (Period, Day) {
+        let chosen: Period
+        if let period {
+            chosen = try Period(parsing: period)
+        } else if let range = try warehouse.dateRange(model: model) {
+            chosen = Period(grain: .month, containing: range.last)
+        } else {
             throw Diagnostic(field: "--period", message: "the warehouse has no data to choose a period from", hint: "run `almanac load` first")
         }
-        return Period(grain: .month, containing: range.last)
+        return (chosen, try producedDay())
     }
 
-    static func producedDay(_ produced: String?) throws -> Day {
+    func producedDay() throws -> Day {
         if let produced {
             guard let d = Day(iso: produced) else {
                 throw Diagnostic(field: "--produced", message: "cannot read date `\(produced)`", hint: "write it as YYYY-MM-DD")
