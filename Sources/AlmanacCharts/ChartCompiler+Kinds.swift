@@ -37,14 +37,31 @@ extension ChartCompiler {
         return (left, scale)
     }
 
-    /// Category labels under an axis, thinned so they never overlap, truncated if one alone is too wide.
-    func categoryLabels(_ categories: [String], centres: [Double], y: Double, band: Double, marks: inout [Mark]) {
+    /// Category labels under an axis, thinned so they never overlap, truncated if one alone is
+    /// too wide, and kept inside the chart (`width`) at either end.
+    func categoryLabels(_ categories: [String], centres: [Double], y: Double, band: Double, width: Double, marks: inout [Mark]) {
         let widest = categories.map { measurer.size(of: $0, style: theme.axisText).width }.max() ?? 0
         let every = max(1, Int(ceil((min(widest, band * 4) + 6) / max(band, 1))))
-        for (i, c) in categories.enumerated() where (categories.count - 1 - i) % every == 0 {
-            let text = truncate(c, style: theme.axisText, width: band * Double(every) - 4)
-            marks.append(.text(x: centres[i], y: y, text: text, style: theme.axisText, anchor: .middle, maxWidth: nil))
+        let kept = categories.enumerated().filter { (categories.count - 1 - $0.offset) % every == 0 }
+            .map { (centre: centres[$0.offset], text: truncate($0.element, style: theme.axisText, width: band * Double(every) - 4)) }
+        for l in placed(kept, width: width) {
+            marks.append(.text(x: l.x, y: y, text: l.text, style: theme.axisText, anchor: .middle, maxWidth: nil))
         }
+    }
+
+    /// Axis labels kept inside the chart's padding at either end; a label that moving the end
+    /// one inwards would touch is left out (the last label always stays).
+    func placed(_ labels: [(centre: Double, text: String)], width: Double) -> [(x: Double, text: String)] {
+        var out: [(x: Double, text: String)] = []
+        var limit = Double.infinity
+        for l in labels.reversed() {
+            let half = measurer.size(of: l.text, style: theme.axisText).width / 2
+            let x = min(max(l.centre, theme.padding + half), width - theme.padding - half)
+            guard x + half + 4 <= limit else { continue }
+            out.append((x, l.text))
+            limit = x - half
+        }
+        return out.reversed()
     }
 
     // MARK: Columns
@@ -95,7 +112,7 @@ extension ChartCompiler {
                 }
             }
         }
-        categoryLabels(spec.categories, centres: centres, y: bottom + 4, band: band, marks: &marks)
+        categoryLabels(spec.categories, centres: centres, y: bottom + 4, band: band, width: spec.width, marks: &marks)
     }
 
     // MARK: Heatmap
@@ -118,7 +135,7 @@ extension ChartCompiler {
         let gridTop = top + axisH + 4
         let legendH = axisH + 14
         let cellH = min(28, (spec.height - pad - legendH - gridTop) / Double(max(spec.series.count, 1)))
-        categoryLabels(spec.categories, centres: spec.categories.indices.map { left + cellW * (Double($0) + 0.5) }, y: top, band: cellW, marks: &marks)
+        categoryLabels(spec.categories, centres: spec.categories.indices.map { left + cellW * (Double($0) + 0.5) }, y: top, band: cellW, width: spec.width, marks: &marks)
         let valueStyle = theme.labelText
         for (r, s) in spec.series.enumerated() {
             let y = gridTop + cellH * Double(r)
@@ -221,7 +238,7 @@ extension ChartCompiler {
                 marks.append(.circle(x: sx(i), y: sy(v), radius: 2, fill: color(0)))
             }
         }
-        categoryLabels(spec.categories, centres: (0..<n).map(sx), y: bottom + 4, band: step, marks: &marks)
+        categoryLabels(spec.categories, centres: (0..<n).map(sx), y: bottom + 4, band: step, width: spec.width, marks: &marks)
     }
 
     // MARK: Funnel

@@ -131,9 +131,12 @@ public struct ChartCompiler: Sendable {
         // Thin x labels so they never overlap: keep every k-th, always the last.
         let widest = spec.categories.map { measurer.size(of: $0, style: theme.axisText).width }.max() ?? 0
         let every = n > 1 ? max(1, Int(ceil((widest + 8) / max(step, 1)))) : 1
-        for i in 0..<n where (n - 1 - i) % every == 0 {
+        let kept = (0..<n).filter { (n - 1 - $0) % every == 0 }
+        for i in kept {
             marks.append(.line(points: [Point(sx(i), bottom), Point(sx(i), bottom + 3)], stroke: theme.axis, width: 0.8, dash: []))
-            marks.append(.text(x: sx(i), y: bottom + 4, text: spec.categories[i], style: theme.axisText, anchor: .middle, maxWidth: nil))
+        }
+        for l in placed(kept.map { (sx($0), spec.categories[$0]) }, width: spec.width) {
+            marks.append(.text(x: l.x, y: bottom + 4, text: l.text, style: theme.axisText, anchor: .middle, maxWidth: nil))
         }
         var ends: [(y: Double, name: String, color: RGBA)] = []
         for (si, s) in spec.series.enumerated() {
@@ -234,7 +237,9 @@ public struct ChartCompiler: Sendable {
         let barH = min(band * 0.72, 22)
         for t in ticks {
             marks.append(.line(points: [Point(sx(t), plotTop), Point(sx(t), bottom)], stroke: t == 0 ? theme.axis : theme.grid, width: t == 0 ? 1 : 0.6, dash: []))
-            marks.append(.text(x: sx(t), y: bottom + 4, text: spec.format.formatShort(t), style: theme.axisText, anchor: .middle, maxWidth: nil))
+        }
+        for label in placed(ticks.map { (sx($0), spec.format.formatShort($0)) }, width: spec.width) {
+            marks.append(.text(x: label.x, y: bottom + 4, text: label.text, style: theme.axisText, anchor: .middle, maxWidth: nil))
         }
         for (rank, ci) in order.enumerated() {
             let cy = plotTop + band * (Double(rank) + 0.5)

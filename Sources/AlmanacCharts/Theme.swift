@@ -36,13 +36,15 @@ public struct Theme: Equatable, Sendable {
         title.weight = .bold
         var subtitle = text
         subtitle.color = RGBA(hex: "#505A5F")
+        // One size for all the small text of a chart (axes, legend, labels): consistent, and
+        // one font size fewer for an SVG to carry glyph outlines for.
         var axisText = text
-        axisText.size = 8
+        axisText.size = 8.5
         axisText.color = RGBA(hex: "#505A5F")
         var legend = text
         legend.size = 8.5
         var label = text
-        label.size = 8
+        label.size = 8.5
         return Theme(
             text: text, title: title, subtitle: subtitle, axisText: axisText, legendText: legend, labelText: label,
             grid: RGBA(hex: "#DDDDDD"), axis: RGBA(hex: "#505A5F"),

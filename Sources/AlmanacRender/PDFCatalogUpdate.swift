@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Completes cairo 1.16's tagged PDF: cairo writes the structure tree but not the catalog
 /// entries that tell a reader the document is tagged (`/MarkInfo << /Marked true >>`), nor
@@ -90,7 +93,14 @@ enum PDFCatalogUpdate {
 
     /// A PDF text string: UTF-16BE with a byte-order mark, written in hex, so any text is safe.
     static func pdfText(_ s: String) -> String {
-        "<FEFF" + s.utf16.map { String(format: "%04X", $0) }.joined() + ">"
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out = Array("<FEFF".utf8)
+        out.reserveCapacity(6 + s.utf16.count * 4)
+        for unit in s.utf16 {
+            for shift in stride(from: 12, through: 0, by: -4) { out.append(digits[Int((unit >> UInt16(shift)) & 0xF)]) }
+        }
+        out.append(UInt8(ascii: ">"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Start of the last occurrence of `needle` wholly within `from..<to`.
@@ -104,15 +114,25 @@ enum PDFCatalogUpdate {
         return nil
     }
 
-    /// Start of the first occurrence of `needle` at or after `from`.
+    /// Start of the first occurrence of `needle` at or after `from` (the whole file is searched for
+    /// Figure elements).
     static func firstIndex(of needle: String, in bytes: [UInt8], from: Int) -> Int? {
+        guard from < bytes.count else { return nil }
         let n = Array(needle.utf8)
-        var i = from
-        while i + n.count <= bytes.count {
-            if bytes[i] == n[0] && bytes[i..<(i + n.count)].elementsEqual(n) { return i }
-            i += 1
+        return bytes.withUnsafeBytes { b -> Int? in
+            n.withUnsafeBytes { nb -> Int? in
+                let base = b.baseAddress!
+                var i = from
+                while i + nb.count <= b.count {
+                    // memchr to the next candidate first byte, then memcmp the rest.
+                    guard let hit = memchr(base + i, Int32(n[0]), b.count - nb.count + 1 - i) else { return nil }
+                    let at = UnsafeRawPointer(hit) - base
+                    if memcmp(base + at, nb.baseAddress!, nb.count) == 0 { return at }
+                    i = at + 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// The whole number after the first `key` at or after `from`, skipping white space.
