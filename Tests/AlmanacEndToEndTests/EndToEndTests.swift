@@ -325,6 +325,27 @@ final class EndToEndTests: XCTestCase {
             }
         }
 
+        // An output folder that cannot be made (a file stands in its way): a clear error, nothing written.
+        let blocker = dir.appendingPathComponent("a-file").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: blocker, contents: Data()))
+        for command in [["pack", "cabinet-monthly"], ["report", "monthly-performance"]] {
+            let blocked = try almanac(command[0], command[1], "--period", "2025-10", "--out", blocker + "/out")
+            XCTAssertEqual(blocked.status, 1)
+            XCTAssertTrue(blocked.err.contains("a-file/out: error: cannot create the output folder"), blocked.err)
+        }
+        // A missing HTML template: a clear error naming it, and no output folder left behind.
+        let project = dir.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        for folder in ["models", "reports", "packs", "templates"] {
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(folder), to: project.appendingPathComponent(folder))
+        }
+        try FileManager.default.removeItem(at: project.appendingPathComponent("templates/report.html.mustache"))
+        let noTemplate = try almanac("report", "monthly-performance", "--period", "2025-10", "--project", project.path,
+                                     "--out", project.appendingPathComponent("out").path)
+        XCTAssertEqual(noTemplate.status, 1)
+        XCTAssertTrue(noTemplate.err.contains("templates/report.html.mustache: error: the HTML template is missing"), noTemplate.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("out").path))
+
         // Mistakes: an unknown pack, and a period with no data (the pack is written, exit 3).
         let unknown = try almanac("pack", "cabinet-montly", "--out", out)
         XCTAssertEqual(unknown.status, 1)
