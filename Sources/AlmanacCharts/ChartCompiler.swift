@@ -89,19 +89,24 @@ public struct ChartCompiler: Sendable {
     private func layoutLine(_ spec: ChartSpec, top: Double, values: [Double], marks: inout [Mark]) {
         let pad = theme.padding
         var y = top
-        // Legend above the plot: a swatch line with its marker, then the name; entries flow.
-        if spec.series.count > 1 {
+        // Legend above the plot: a swatch line (with its marker for a series), then the name;
+        // entries flow. Reference lines (rolling average, trend) are in it too, each in its
+        // own dash, so they are told apart without relying on where a label sits.
+        let references = spec.extras.references.enumerated().filter { $0.element.values.compactMap { $0 }.count >= 2 }
+        if spec.series.count > 1 || !references.isEmpty {
             var x = pad
             let h = measurer.size(of: "Ag", style: theme.legendText).height
-            for (i, s) in spec.series.enumerated() {
-                let w = measurer.size(of: s.name, style: theme.legendText).width + 28
+            let entries = spec.series.enumerated().map { (name: $0.element.name, colour: color($0.offset), dash: dash($0.offset), width: 2.5, marker: true) }
+                + references.map { (name: $0.element.name, colour: referenceColour, dash: referenceDash($0.offset), width: 1.5, marker: false) }
+            for e in entries {
+                let w = measurer.size(of: e.name, style: theme.legendText).width + 28
                 if x + w > spec.width - pad && x > pad {
                     x = pad
                     y += h + 4
                 }
-                marks.append(.line(points: [Point(x, y + h / 2), Point(x + 16, y + h / 2)], stroke: color(i), width: 2.5, dash: dash(i)))
-                marks.append(.circle(x: x + 8, y: y + h / 2, radius: 2.5, fill: color(i)))
-                marks.append(.text(x: x + 20, y: y, text: s.name, style: theme.legendText, anchor: .start, maxWidth: nil))
+                marks.append(.line(points: [Point(x, y + h / 2), Point(x + 16, y + h / 2)], stroke: e.colour, width: e.width, dash: e.dash))
+                if e.marker { marks.append(.circle(x: x + 8, y: y + h / 2, radius: 2.5, fill: e.colour)) }
+                marks.append(.text(x: x + 20, y: y, text: e.name, style: theme.legendText, anchor: .start, maxWidth: nil))
                 x += w + 8
             }
             y += h + 10
@@ -158,18 +163,10 @@ public struct ChartCompiler: Sendable {
             }
             if let last = points.last, directLabels { ends.append((last.y, s.name, color(si))) }
         }
-        // Reference lines (rolling average, trend) thin and grey, labelled at their end.
-        var usedLabelY: [Double] = []
-        for r in spec.extras.references {
+        // Reference lines (rolling average, trend): thin, grey, under the data, named in the legend.
+        for (i, r) in references {
             let pts = r.values.enumerated().compactMap { i, v in v.map { Point(sx(i), sy($0)) } }
-            guard pts.count >= 2 else { continue }
-            marks.insert(.line(points: pts, stroke: RGBA(hex: "#6F777B"), width: 1.2, dash: [3, 2]), at: 0)
-            // Labels at the line ends, moved up until they clear the ones already placed.
-            let h = lineHeight(theme.axisText)
-            var ly = pts.last!.y - h - 1
-            while usedLabelY.contains(where: { abs($0 - ly) < h }) { ly -= h }
-            usedLabelY.append(ly)
-            marks.append(.text(x: pts.last!.x - 2, y: max(top, ly), text: r.name, style: theme.axisText, anchor: .end, maxWidth: nil))
+            marks.insert(.line(points: pts, stroke: referenceColour, width: 1.2, dash: referenceDash(i)), at: 0)
         }
         if let t = spec.extras.target, t.value >= y0 && t.value <= y1 {
             marks.append(.line(points: [Point(left, sy(t.value)), Point(right, sy(t.value))], stroke: theme.highlight, width: 1.2, dash: [6, 3]))
@@ -183,8 +180,12 @@ public struct ChartCompiler: Sendable {
                 let px = sx(a.index), py = sy(v)
                 let w = measurer.size(of: a.text, style: theme.labelText).width
                 let anchor: TextAnchor = px + w / 2 > right ? .end : px - w / 2 < left ? .start : .middle
+                let lh = lineHeight(theme.labelText)
+                let left = anchor == .start ? px : anchor == .end ? px - w : px - w / 2
                 marks.append(.line(points: [Point(px, py - 4), Point(px, py - 14)], stroke: theme.axis, width: 0.8, dash: []))
-                marks.append(.text(x: px, y: py - 15 - lineHeight(theme.labelText), text: a.text, style: theme.labelText, anchor: anchor, maxWidth: nil))
+                // On a white ground, so a target or gridline behind it cannot strike it through.
+                marks.append(.rect(x: left - 2, y: py - 15 - lh, width: w + 4, height: lh, fill: RGBA(hex: "#FFFFFF")))
+                marks.append(.text(x: px, y: py - 15 - lh, text: a.text, style: theme.labelText, anchor: anchor, maxWidth: nil))
             }
         }
         // Direct labels: nudge apart so they do not overlap.
@@ -206,6 +207,10 @@ public struct ChartCompiler: Sendable {
             marks.append(.text(x: right + 6, y: yy, text: e.name, style: style, anchor: .start, maxWidth: endLabelWidth))
         }
     }
+
+    /// Reference lines are grey, each in its own dash.
+    var referenceColour: RGBA { RGBA(hex: "#6F777B") }
+    func referenceDash(_ i: Int) -> [Double] { [[3, 2], [1, 2], [6, 2, 1, 2]][i % 3] }
 
     func dash(_ i: Int) -> [Double] {
         // Line styles as well as colours, so series differ without colour.
