@@ -403,7 +403,21 @@ extension ChartCompiler {
             let cx = pts.map(\.x).reduce(0, +) / Double(pts.count), cy = pts.map(\.y).reduce(0, +) / Double(pts.count)
             var st = nameStyle
             st.color = (t ?? 0) > 0.55 ? RGBA(hex: "#FFFFFF") : theme.text.color
-            marks.append(.text(x: cx, y: cy - axisH, text: name, style: st, anchor: .middle, maxWidth: nil))
+            // A name wider than most of its area goes on two lines ("West / Lancashire"), so
+            // it does not run into its neighbour's.
+            let areaWidth = (pts.map(\.x).max() ?? cx) - (pts.map(\.x).min() ?? cx)
+            let words = name.split(separator: " ").map(String.init)
+            var lines = [name]
+            if measurer.size(of: name, style: st).width > areaWidth * 0.8, words.count > 1 {
+                let cut = (1..<words.count).min { a, b in
+                    abs(measurer.size(of: words[..<a].joined(separator: " "), style: st).width - measurer.size(of: words[a...].joined(separator: " "), style: st).width)
+                        < abs(measurer.size(of: words[..<b].joined(separator: " "), style: st).width - measurer.size(of: words[b...].joined(separator: " "), style: st).width)
+                }!
+                lines = [words[..<cut].joined(separator: " "), words[cut...].joined(separator: " ")]
+            }
+            for (i, line) in lines.enumerated() {
+                marks.append(.text(x: cx, y: cy - axisH * Double(lines.count - i), text: line, style: st, anchor: .middle, maxWidth: nil))
+            }
             var vs = theme.labelText
             vs.color = st.color
             marks.append(.text(x: cx, y: cy, text: v.map { spec.format.format($0) } ?? "no data", style: vs, anchor: .middle, maxWidth: nil))
