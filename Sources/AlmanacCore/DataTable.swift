@@ -89,6 +89,9 @@ public struct DataColumn: Equatable, Sendable {
     public var timeGrain: TimeGrain?
     /// The values.
     public var values: ColumnValues
+    /// A format for each row, where rows hold different measures (a table of headline figures:
+    /// a count, an amount of money, a share); overrides `format`.
+    public var rowFormats: [NumberFormat?]?
 
     /// Creates a column.
     public init(
@@ -112,7 +115,13 @@ public struct DataColumn: Equatable, Sendable {
 
     /// The value at `row` written for a reader (thousands separators, £), "–" for NULL.
     public func display(at row: Int) -> String {
-        if let format, let x = values.double(at: row) { return format.format(x) }
+        let rowFormat = rowFormats.flatMap { row < $0.count ? $0[row] : nil } ?? format
+        if let rowFormat, let x = values.double(at: row) { return rowFormat.format(x) }
+        // A number with no declared format is still written for a reader: grouped, and with
+        // two decimals only when it has a fraction.
+        if case .real = values, let x = values.double(at: row) {
+            return NumberFormat.grouped(x, decimals: x.rounded() == x ? 0 : 2)
+        }
         return values.text(at: row) ?? "–"
     }
 }

@@ -15,6 +15,8 @@ public enum NumberFormat: String, Sendable, Codable, CaseIterable {
     case currencyPence = "gbp_pence"
     /// A fraction shown as a percentage with one decimal: 0.123 → `12.3%`.
     case percent
+    /// A difference between two percentages, in percentage points: 0.034 → `3.4 percentage points`.
+    case percentagePoints = "percentage_points"
 
     /// The full written form of `value`.
     public func format(_ value: Double) -> String {
@@ -26,6 +28,7 @@ public enum NumberFormat: String, Sendable, Codable, CaseIterable {
         case .currency: return NumberFormat.pounds(value, decimals: 0)
         case .currencyPence: return NumberFormat.pounds(value, decimals: 2)
         case .percent: return NumberFormat.grouped(value * 100, decimals: 1) + "%"
+        case .percentagePoints: return NumberFormat.grouped(value * 100, decimals: 1) + " percentage points"
         }
     }
 
@@ -34,6 +37,7 @@ public enum NumberFormat: String, Sendable, Codable, CaseIterable {
         guard value.isFinite else { return "–" }
         switch self {
         case .percent: return NumberFormat.trimmed(value * 100, maxDecimals: 1) + "%"
+        case .percentagePoints: return NumberFormat.trimmed(value * 100, maxDecimals: 1) + " pp"
         case .currency, .currencyPence:
             let sign = value < 0 ? "-" : ""
             return sign + "£" + NumberFormat.compact(abs(value))

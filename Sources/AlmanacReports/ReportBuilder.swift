@@ -147,13 +147,28 @@ public struct ReportBuilder {
             now.append(values.last.flatMap { $0 })
             before.append(values.first.flatMap { $0 })
         }
-        let table = DataTable(columns: [
+        // Each row is a different measure, written in its own format (a count, pounds, a share).
+        let formats = s.measures.map { model.measure($0)?.format }
+        var value = DataColumn(name: "value", label: period.label.prefix(1).uppercased() + period.label.dropFirst(), role: .measure, values: .real(now))
+        var earlier = DataColumn(name: "year_earlier", label: period.shifted(by: -12).label.prefix(1).uppercased() + period.shifted(by: -12).label.dropFirst(), role: .measure, values: .real(before))
+        value.rowFormats = formats
+        earlier.rowFormats = formats
+        var table = DataTable(columns: [
             DataColumn(name: "measure", label: "Measure", role: .dimension, values: .text(names)),
-            DataColumn(name: "value", label: period.label.prefix(1).uppercased() + period.label.dropFirst(), role: .measure, values: .real(now)),
-            DataColumn(name: "year_earlier", label: period.shifted(by: -12).label.prefix(1).uppercased() + period.shifted(by: -12).label.dropFirst(), role: .measure, values: .real(before)),
-            DataColumn(name: "change", label: "Change", role: .measure, format: .percent,
-                       values: .real(zip(now, before).map { n, b in n.flatMap { n in b.flatMap { $0 == 0 ? nil : (n - $0) / abs($0) } } })),
+            value,
+            earlier,
         ])
+        // The change against a year earlier, in per cent for every row, and for shares and rates
+        // written as percentages also in percentage points (as their tiles give it): one unit a column.
+        table.columns.append(DataColumn(name: "change", label: "Change", role: .measure, format: .percent,
+                                        values: .real(zip(now, before).map { n, b in n.flatMap { n in b.flatMap { $0 == 0 ? nil : (n - $0) / abs($0) } } })))
+        if formats.contains(.percent) {
+            table.columns.append(DataColumn(name: "change_points", label: "Change in percentage points", role: .measure, format: .percentagePoints,
+                                            values: .real(zip(zip(now, before), formats).map { pair, format in
+                                                guard format == .percent, let n = pair.0, let b = pair.1 else { return nil }
+                                                return n - b
+                                            })))
+        }
         return BuiltSection(definition: s, span: (period.start, period.end), chart: nil, table: table,
                             coverage: period.label.prefix(1).uppercased() + period.label.dropFirst() + ", against a year earlier", kpis: tiles)
     }

@@ -25,4 +25,13 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertEqual(NumberFormat.integer.formatShort(2.5e9), "2.5bn")
         XCTAssertEqual(NumberFormat.integer.formatShort(0), "0")
     }
+
+    func testColumnsWriteEveryNumberForAReader() {
+        XCTAssertEqual(NumberFormat.percentagePoints.format(0.03414), "3.4 percentage points")
+        var mixed = DataColumn(name: "value", label: "Value", role: .measure, values: .real([118077.88, 0.4797, 1972]))
+        mixed.rowFormats = [.currency, .percent, .integer]
+        XCTAssertEqual((0..<3).map(mixed.display), ["£118,078", "48.0%", "1,972"])
+        let plain = DataColumn(name: "x", label: "X", role: .measure, values: .real([146927.7900000001, 12, nil]))
+        XCTAssertEqual((0..<3).map(plain.display), ["146,927.79", "12", "–"], "no raw doubles, even without a format")
+    }
 }
