@@ -149,3 +149,54 @@ enum PDFCatalogUpdate {
         return digits > 0 ? value : nil
     }
 }
+
+/// Reads a PDF's document information back, for listing what has been published.
+public enum PDFInfo {
+    /// The title in the Info dictionary the last trailer names (a literal or a UTF-16 hex string).
+    public static func title(ofFile path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let pdf = [UInt8](data)
+        let tail = max(0, pdf.count - 1024)
+        guard let trailer = PDFCatalogUpdate.lastIndex(of: "trailer", in: pdf, from: tail, to: pdf.count),
+            let info = PDFCatalogUpdate.number(after: "/Info", in: pdf, from: trailer),
+            let object = PDFCatalogUpdate.firstIndex(of: "\n\(info) 0 obj", in: pdf, from: 0),
+            let end = PDFCatalogUpdate.firstIndex(of: "endobj", in: pdf, from: object),
+            let key = PDFCatalogUpdate.firstIndex(of: "/Title", in: pdf, from: object), key < end
+        else { return nil }
+        var i = key + 6
+        while i < end && (pdf[i] == 32 || pdf[i] == 10 || pdf[i] == 13) { i += 1 }
+        if pdf[i] == UInt8(ascii: "(") {
+            var out: [UInt8] = []
+            var depth = 0
+            i += 1
+            while i < end {
+                let c = pdf[i]
+                if c == UInt8(ascii: "\\"), i + 1 < end {
+                    out.append(pdf[i + 1])
+                    i += 2
+                    continue
+                }
+                if c == UInt8(ascii: "(") { depth += 1 }
+                if c == UInt8(ascii: ")") {
+                    if depth == 0 { break }
+                    depth -= 1
+                }
+                out.append(c)
+                i += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        if pdf[i] == UInt8(ascii: "<"), let close = pdf[i..<end].firstIndex(of: UInt8(ascii: ">")) {
+            let hex = pdf[(i + 1)..<close].filter { $0 != 32 && $0 != 10 && $0 != 13 }
+            var units: [UInt16] = []
+            var j = hex.startIndex
+            while j + 4 <= hex.endIndex {
+                if let u = UInt16(String(decoding: hex[j..<(j + 4)], as: UTF8.self), radix: 16) { units.append(u) }
+                j += 4
+            }
+            if units.first == 0xFEFF { units.removeFirst() }
+            return String(decoding: units, as: UTF16.self)
+        }
+        return nil
+    }
+}

@@ -44,7 +44,8 @@ struct Pack: ParsableCommand {
                 paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs")))
             let started = Date()
             let outputs = try publisher.publishPack(name: name, period: chosen, outDirectory: out, produced: day, audience: publishing.audience)
-            print("wrote \(outputs.count) pack\(outputs.count == 1 ? "" : "s") to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
+            print("wrote \(outputs.count) pack\(outputs.count == 1 ? "" : "s") and index.html to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             for o in outputs {
                 print("  \(o.pdf): \(o.pages) pages, \(o.parts.count) part\(o.parts.count == 1 ? "" : "s")")
             }

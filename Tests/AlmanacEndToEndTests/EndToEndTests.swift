@@ -300,6 +300,10 @@ final class EndToEndTests: XCTestCase {
         let listed = try XCTUnwrap(Int(contentsLine.split(separator: " ").last!))
         XCTAssertTrue(pageTexts[listed - 1].contains("Part 2. District profile: Burnley"), "contents says page \(listed)")
 
+        // The folder's index lists the pack.
+        let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        XCTAssertTrue(index.contains("<a href=\"cabinet-monthly-2025-10.pdf\">Cabinet monthly pack: October 2025 (PDF)</a>"), index)
+
         // Same data, same period: same bytes.
         let again = dir.appendingPathComponent("again").path
         XCTAssertEqual(try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", again, "--produced", "2026-11-25").status, 0)
@@ -309,7 +313,7 @@ final class EndToEndTests: XCTestCase {
         let districts = dir.appendingPathComponent("districts").path
         let dp = try almanac("pack", "district-pack", "--period", "2025-10", "--audience", "district-managers", "--out", districts)
         XCTAssertEqual(dp.status, 0, dp.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: districts).filter { !$0.hasPrefix(".") }.count, 12)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: districts).filter { !$0.hasPrefix(".") && $0 != "index.html" }.count, 12)
         let pendle = try run(pdftotext, [districts + "/pendle/district-pack-2025-10-pendle.pdf", "-"]).out
         XCTAssertTrue(pendle.contains("District monthly pack: Pendle"))
         for other in ["Burnley", "Chorley", "Fylde", "Hyndburn", "Lancaster", "Preston", "Ribble Valley", "Rossendale", "South Ribble", "West Lancashire", "Wyre"] {
@@ -384,6 +388,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", out + "/profiles").status, 0)
         XCTAssertEqual(try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", out + "/services").status, 0)
         XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2030-01", "--out", out + "/empty").status, 3)
+        // A pack beside them, so the index lists PDFs too.
+        XCTAssertEqual(try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", out).status, 0)
         let checked = try run("/usr/bin/env", ["python3", axe, out])
         XCTAssertEqual(checked.status, 0, checked.out + checked.err)
         // 1 monthly + 12 district + 8 service + 1 empty report pages, and 4 index pages.
