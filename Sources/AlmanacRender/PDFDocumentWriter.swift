@@ -126,6 +126,40 @@ public final class PDFDocumentWriter {
         endTag()
     }
 
+    /// Draws a PNG image scaled to `height` with its top-left at (x, y), as a tagged figure
+    /// with `alt` as its alternative text; returns its width.
+    @discardableResult
+    public func image(png: [UInt8], x: Double, y: Double, height: Double, alt: String) throws -> Double {
+        final class Reader {
+            let bytes: [UInt8]
+            var offset = 0
+            init(_ bytes: [UInt8]) { self.bytes = bytes }
+        }
+        let reader = Reader(png)
+        let read: cairo_read_func_t = { closure, data, length in
+            let r = Unmanaged<Reader>.fromOpaque(closure!).takeUnretainedValue()
+            let n = Int(length)
+            guard r.offset + n <= r.bytes.count, let data else { return CAIRO_STATUS_READ_ERROR }
+            r.bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress! + r.offset, count: n) }
+            r.offset += n
+            return CAIRO_STATUS_SUCCESS
+        }
+        let image = cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(reader).toOpaque())!
+        defer { cairo_surface_destroy(image) }
+        guard cairo_surface_status(image) == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo("cannot read the PNG image") }
+        let scale = height / Double(max(1, cairo_image_surface_get_height(image)))
+        figureAlts.append(alt)
+        beginTag("Figure")
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        cairo_scale(cr, scale, scale)
+        cairo_set_source_surface(cr, image, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        endTag()
+        return Double(cairo_image_surface_get_width(image)) * scale
+    }
+
     /// A filled rectangle (decoration, not tagged content).
     public func rect(x: Double, y: Double, width: Double, height: Double, fill: RGBA) {
         cairo_set_source_rgba(cr, fill.r, fill.g, fill.b, fill.a)

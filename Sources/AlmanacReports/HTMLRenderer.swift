@@ -57,7 +57,7 @@ public struct HTMLRenderer {
             }
             return d
         }
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "lang": "en-GB",
             "title": report.definition.title,
             "period": report.period.label.prefix(1).uppercased() + report.period.label.dropFirst(),
@@ -73,6 +73,10 @@ public struct HTMLRenderer {
             "measures": report.measures.map { ["label": $0.label, "description": $0.description, "unit": $0.unit] },
             "sources": report.sources.map { ["table": $0.table, "rows": NumberFormat.integer.format(Double($0.rows))] },
         ]
+        if let logo = branding.logo {
+            // Inline, so the page stays one self-contained file.
+            context["logo"] = ["src": "data:image/png;base64," + Data(logo.png).base64EncodedString(), "alt": logo.alt]
+        }
         return template.render(context)
     }
 

@@ -166,6 +166,10 @@ final class Layout {
         let w = a4.width - 2 * margin
         pdf.rect(x: 0, y: 0, width: a4.width, height: 250, fill: RGBA(hex: r.branding.accent))
         pdf.text(doc.marking, style: r.style(r.theme.text, size: 10, weight: .bold, color: "#FFFFFF"), x: margin, y: 30, width: w, align: .middle)
+        if let logo = r.branding.logo {
+            // The logo is drawn only if it can be read; Branding checked it is a PNG.
+            _ = try? pdf.image(png: logo.png, x: margin, y: 52, height: 52, alt: logo.alt)
+        }
         pdf.text(r.branding.organisation, style: r.style(r.theme.text, size: 12, color: "#FFFFFF"), x: margin, y: 120, width: w)
         y = 145
         heading(doc.title, r.style(r.theme.title, size: 28, color: "#FFFFFF"), tag: "H1", after: 0)

@@ -155,7 +155,8 @@ final class EndToEndTests: XCTestCase {
         let objects = try XCTUnwrap((root["qpdf"] as? [Any])?.last as? [String: Any])
         let pageOf = Dictionary(uniqueKeysWithValues: try XCTUnwrap(root["pages"] as? [[String: Any]]).enumerated().map { ($0.element["object"] as! String, $0.offset + 1) })
         let figures = objects.values.compactMap { ($0 as? [String: Any])?["value"] as? [String: Any] }.filter { $0["/S"] as? String == "/Figure" }
-        XCTAssertEqual(figures.count, 8, "four headline tiles and four charts")
+        XCTAssertEqual(figures.count, 9, "the logo, four headline tiles and four charts")
+        XCTAssertTrue(figures.contains { ($0["/Alt"] as? String)?.contains("Lancashire County Council (sample data)") == true }, "the logo's text alternative")
         XCTAssertTrue(figures.allSatisfy { ($0["/Alt"] as? String)?.count ?? 0 > 20 }, "every figure has alternative text")
         let lineFigure = try XCTUnwrap(figures.first { ($0["/Alt"] as? String)?.contains("Contacts by directorate over the last 13 months. Line chart of contacts") == true })
         let textPages = try run(pdftotext, ["-layout", pdf, "-"]).out.components(separatedBy: "\u{0C}")
@@ -171,6 +172,8 @@ final class EndToEndTests: XCTestCase {
 
         let html = try String(contentsOfFile: out + "/monthly-performance-2025-10.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<html lang=\"en-GB\">"))
+        XCTAssertTrue(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo"), "the logo inline")
+        XCTAssertTrue(html.contains("alt=\"Lancashire County Council (sample data)\">"))
         XCTAssertEqual(html.components(separatedBy: "<h1").count - 1, 1)
         XCTAssertEqual(html.components(separatedBy: "role=\"img\"").count - 1, 8, "four charts and four headline tiles inline")
         XCTAssertTrue(html.contains("<figcaption>Line chart of contacts"))

@@ -140,6 +140,30 @@ final class ReportDefinitionTests: XCTestCase {
         XCTAssertTrue(d.first?.description.contains("reports/x.yaml:3") == true, d.first?.description ?? "")
     }
 
+    func testLogoMistakesNameTheThemeLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-theme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func error(_ yaml: String) -> Diagnostic? {
+            try? yaml.write(to: dir.appendingPathComponent("theme.yaml"), atomically: true, encoding: .utf8)
+            do {
+                _ = try Branding.load(templates: dir.path)
+                return nil
+            } catch {
+                return error as? Diagnostic
+            }
+        }
+        XCTAssertEqual(error("organisation: X\nlogo: crest.png\nlogo_alt: X\n")?.line, 2)
+        try Data("not a png".utf8).write(to: dir.appendingPathComponent("crest.png"))
+        XCTAssertTrue(error("logo: crest.png\nlogo_alt: X\n")?.message.contains("is not a PNG file") == true)
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("templates/logo.png"), to: dir.appendingPathComponent("logo.png"))
+        XCTAssertEqual(error("logo: logo.png\n")?.field, "logo_alt", "a logo needs its text alternative")
+        XCTAssertNil(error("logo: logo.png\nlogo_alt: Lancashire\n"))
+        let branding = try Branding.load(templates: dir.path)
+        XCTAssertEqual(branding.logo?.width, 520)
+        XCTAssertEqual(branding.logo?.height, 120)
+    }
+
     func testThemeStylesInheritFromText() {
         let t = Theme.analysisFunction().applying(["text.family": "DejaVu Sans", "text.color": "#222222", "axis_text.size": "7"])
         XCTAssertEqual(t.axisText.family, "DejaVu Sans")
