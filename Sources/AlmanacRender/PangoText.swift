@@ -116,34 +116,14 @@ enum PangoText {
 
 }
 
-/// Measures text with Pango exactly as the Cairo renderer will draw it.
-public final class PangoTextMeasurer: TextMeasuring, @unchecked Sendable {
-    private let lock = NSLock()
-    private let surface: OpaquePointer
-    private let cr: OpaquePointer
-    private var cache: [String: (Double, Double)] = [:]
-
-    /// Creates a measurer on a scratch surface.
-    public init() {
-        surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)
-        cr = cairo_create(surface)
-    }
-
-    deinit {
-        cairo_destroy(cr)
-        cairo_surface_destroy(surface)
-    }
+/// Measures text with Pango exactly as the Cairo renderer will draw it: through the same
+/// cache of shaped text, so a label is shaped once for measuring and drawing.
+public final class PangoTextMeasurer: TextMeasuring, Sendable {
+    public init() {}
 
     public func size(of text: String, style: TextStyle) -> (width: Double, height: Double) {
-        let key = "\(style.family)|\(style.size)|\(style.weight.rawValue)|\(text)"
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = cache[key] { return hit }
-        let l = PangoText.layout(cr, text, style)
-        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
-        let s = PangoText.size(l)
-        cache[key] = s
-        return s
+        var size = (width: 0.0, height: 0.0)
+        PangoLayoutCache.shared.with(text, style) { _, s in size = s }
+        return size
     }
-
 }

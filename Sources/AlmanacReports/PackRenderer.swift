@@ -155,8 +155,15 @@ final class Layout {
         definitions()
     }
 
+    /// A section's table is wide — landscape pages — when the section says so or it has more
+    /// than seven columns.
+    func isWide(_ section: BuiltSection) -> Bool {
+        section.definition.landscape || section.table.columns.count > 7
+    }
+
+    /// A section's own pages: landscape for a wide table, or a chart drawn for a landscape page.
     func isLandscape(_ section: BuiltSection) -> Bool {
-        section.definition.landscape || (section.chart == nil && section.table.columns.count > 7)
+        section.chart == nil ? isWide(section) : section.definition.landscape
     }
 
     func cover() {
@@ -278,7 +285,7 @@ final class Layout {
         let bookmark = pdf.bookmark("Appendix: the data behind each chart", page: pdf.pageNumber, top: top - 10)
         heading("Appendix: the data behind each chart", h1, tag: "H1", after: 12)
         for (p, index, section) in entries {
-            let wide = section.definition.landscape || section.table.columns.count > 7
+            let wide = isWide(section)
             if wide != landscape { newPage(landscape: wide) } else { ensure(90) }
             pdf.bookmark("\(number(p, index)) \(section.definition.title)", page: pdf.pageNumber, top: y - 10, parent: bookmark, open: false)
             heading("\(number(p, index)) \(section.definition.title)", r.style(r.theme.title, size: 12.5), tag: "H2", after: 2)

@@ -140,7 +140,6 @@ public struct ReportPublisher {
         let charts = ChartSet(report: report, theme: branding.theme)
         var files: [String] = []
         for (i, section) in report.sections.enumerated() where section.definition.kind != .text {
-            let base = CSVExporter.baseName(index: i, section: section)
             let csvName = "data/" + CSVExporter.fileName(index: i, section: section)
             try CSVExporter.csv(section.table).write(toFile: stage + "/" + csvName, atomically: false, encoding: .utf8)
             // Definitions by column: measure columns by name, and chart series by the section's measure.
@@ -152,18 +151,20 @@ public struct ReportPublisher {
             try CSVExporter.sidecar(section.table, definitions: definitions, title: section.definition.title, coverage: section.coverage)
                 .write(toFile: stage + "/" + jsonName, atomically: false, encoding: .utf8)
             files += [csvName, jsonName]
-            guard let scene = charts.scenes[i] else { continue }
-            try CairoRenderer.writeSVG(scene, to: stage + "/charts/\(base).svg", idPrefix: "chart\(i + 1)")
-            try CairoRenderer.writePNG(scene, to: stage + "/charts/\(base).png")
-            files += ["charts/\(base).svg", "charts/\(base).png"]
         }
         var svgs: [Int: String] = [:], descriptions: [Int: String] = [:]
         var tileSVGs: [Int: [(svg: String, description: String)]] = [:]
         // In section order: Cairo numbers some SVG ids process-wide, so the order fixes the bytes.
-        for i in report.sections.indices {
+        // Each chart is drawn to SVG once, for the page and for its file.
+        for (i, section) in report.sections.enumerated() {
             if let scene = charts.scenes[i] {
-                svgs[i] = try CairoRenderer.svg(scene, idPrefix: "chart\(i + 1)")
+                let base = CSVExporter.baseName(index: i, section: section)
+                let svg = try CairoRenderer.svg(scene, idPrefix: "chart\(i + 1)")
+                svgs[i] = svg
                 descriptions[i] = scene.description
+                try AtomicFile.write(stage + "/charts/\(base).svg", [Array(svg.utf8)])
+                try CairoRenderer.writePNG(scene, to: stage + "/charts/\(base).png")
+                files += ["charts/\(base).svg", "charts/\(base).png"]
             }
             if let tiles = charts.tiles[i] {
                 tileSVGs[i] = try tiles.enumerated().map { t, scene in

@@ -1,7 +1,6 @@
 import AlmanacCore
 import AlmanacModel
 import AlmanacReports
-import AlmanacWarehouse
 import ArgumentParser
 import Foundation
 
@@ -34,27 +33,11 @@ struct Pack: ParsableCommand {
     @OptionGroup var publishing: PublishOptions
 
     func run() throws {
-        var partial = false
-        try guarded {
-            let (model, warehouse) = try options.open()
-            let (chosen, day) = try publishing.resolve(model: model, warehouse: warehouse)
-            let out = publishing.out
-            let publisher = ReportPublisher(
-                model: model, warehouse: warehouse,
-                paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs")))
-            let started = Date()
-            let outputs = try publisher.publishPack(name: name, period: chosen, outDirectory: out, produced: day, audience: publishing.audience)
-            try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
-            print("wrote \(outputs.count) pack\(outputs.count == 1 ? "" : "s") and index.html to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
-            for o in outputs {
-                print("  \(o.pdf): \(o.pages) pages, \(o.parts.count) part\(o.parts.count == 1 ? "" : "s")")
-            }
-            if outputs.contains(where: \.partial) {
-                var err = StandardError()
-                print("warning: there is no data for \(chosen.key); the pack says so on every page", to: &err)
-                partial = true
-            }
+        try publishing.run(options) { publisher, period, day in
+            let outputs = try publisher.publishPack(name: name, period: period, outDirectory: publishing.out, produced: day, audience: publishing.audience)
+            return ("\(outputs.count) pack\(outputs.count == 1 ? "" : "s")",
+                    outputs.map { "\($0.pdf): \($0.pages) pages, \($0.parts.count) part\($0.parts.count == 1 ? "" : "s")" },
+                    outputs.contains(where: \.partial))
         }
-        if partial { throw ExitCode(3) }
     }
 }

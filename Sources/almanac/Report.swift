@@ -31,33 +31,14 @@ struct Report: ParsableCommand {
     @OptionGroup var publishing: PublishOptions
 
     func run() throws {
-        var partial = false
-        try guarded {
-            let (model, warehouse) = try options.open()
-            // A named period may hold no data (the pack says so and exits 3), so it is parsed
-            // as it is rather than checked against the data.
-            let (chosen, day) = try publishing.resolve(model: model, warehouse: warehouse)
-            let out = publishing.out, audience = publishing.audience
-            let publisher = ReportPublisher(
-                model: model, warehouse: warehouse,
-                paths: .init(reports: options.path("reports"), templates: options.path("templates")))
-            let started = Date()
-            let outputs = try audience.map { try publisher.publish(name: name, period: chosen, outDirectory: out, produced: day, audience: $0) }
-                ?? [publisher.publish(name: name, period: chosen, outDirectory: out, produced: day)]
-            try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
-            print("wrote \(outputs.reduce(0) { $0 + $1.files.count }) files and index.html to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
-            for output in outputs {
-                print("  \(output.pdf) (\(output.pages) pages), \(output.html), \(output.files.filter { $0.hasPrefix("data/") }.count) CSV and \(output.files.filter { $0.hasPrefix("charts/") }.count) chart files")
-            }
-            if outputs.contains(where: \.partial) {
-                var err = StandardError()
-                print("warning: there is no data for \(chosen.key); the outputs say so on every page", to: &err)
-                partial = true
-            }
+        try publishing.run(options) { publisher, period, day in
+            let outputs = try publishing.audience.map { try publisher.publish(name: name, period: period, outDirectory: publishing.out, produced: day, audience: $0) }
+                ?? [publisher.publish(name: name, period: period, outDirectory: publishing.out, produced: day)]
+            return ("\(outputs.reduce(0) { $0 + $1.files.count }) files",
+                    outputs.map { "\($0.pdf) (\($0.pages) pages), \($0.html), \($0.files.filter { $0.hasPrefix("data/") }.count) CSV and \($0.files.filter { $0.hasPrefix("charts/") }.count) chart files" },
+                    outputs.contains(where: \.partial))
         }
-        if partial { throw ExitCode(3) }
     }
-
 }
 
 /// What `report` and `pack` share: the period, the output folder, the production date and
@@ -87,6 +68,32 @@ struct PublishOptions: ParsableArguments {
             throw Diagnostic(field: "--period", message: "the warehouse has no data to choose a period from", hint: "run `almanac load` first")
         }
         return (chosen, try producedDay())
+    }
+
+    /// Opens the project, resolves the period and production date, runs `publish`, rewrites
+    /// the output folder's index and prints what was written; exits 3 when the period had no
+    /// data (the outputs are written and say so on every page).
+    func run(_ options: ProjectOptions, _ publish: (ReportPublisher, Period, Day) throws -> (written: String, lines: [String], partial: Bool)) throws {
+        var partial = false
+        try guarded {
+            let (model, warehouse) = try options.open()
+            // A named period may hold no data, so it is parsed as it is rather than checked against the data.
+            let (chosen, day) = try resolve(model: model, warehouse: warehouse)
+            let publisher = ReportPublisher(
+                model: model, warehouse: warehouse,
+                paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs")))
+            let started = Date()
+            let result = try publish(publisher, chosen, day)
+            try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
+            print("wrote \(result.written) and index.html to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            for line in result.lines { print("  " + line) }
+            if result.partial {
+                var err = StandardError()
+                print("warning: there is no data for \(chosen.key); the outputs say so on every page", to: &err)
+                partial = true
+            }
+        }
+        if partial { throw ExitCode(3) }
     }
 
     func producedDay() throws -> Day {
