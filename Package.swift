@@ -47,13 +47,16 @@ let package = Package(
             providers: [.apt(["libpango1.0-dev"])]),
         // Scene -> Cairo surfaces (PDF, SVG, PNG) with Pango text.
         .target(name: "AlmanacRender", dependencies: ["AlmanacCharts", "CCairo", "CPangoCairo"]),
+        // Exchanges two folders in one step (renameat2), so a republished period is replaced atomically.
+        .target(name: "CFileSwap"),
         // Report definitions, PDF packs, HTML through templates, CSV.
         .target(
             name: "AlmanacReports",
             dependencies: [
                 "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacAnalysis",
-                "AlmanacCharts", "AlmanacRender", "Yams",
+                "AlmanacCharts", "AlmanacRender", "Yams", "CFileSwap",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
             name: "almanac",

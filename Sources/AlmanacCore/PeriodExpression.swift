@@ -45,6 +45,26 @@ public struct ResolvedPeriod: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The span of whole periods from `first` through `last` (same grain), or nil when `last`
+    /// is before `first`, the grains differ or the span is longer than `limit` periods.
+    public init?(from first: Period, through last: Period, limit: Int = 10_000) {
+        guard first.grain == last.grain, first.start <= last.start else { return nil }
+        var n = 1
+        var d = first.start
+        while d < last.start {
+            d = first.grain.nextStart(after: d)
+            n += 1
+            if n > limit { return nil }
+        }
+        self.init(first: first, count: n)
+    }
+
+    /// The last period in the span.
+    public var last: Period { first.shifted(by: count - 1) }
+
+    /// The span as `--period` accepts it: `2025-10` for one period, `2024-10..2025-10` for several.
+    public var expression: String { count == 1 ? first.key : "\(first.key)..\(last.key)" }
+
     public var description: String { label }
 }
 
@@ -59,14 +79,32 @@ public enum PeriodExpression: Hashable, Sendable {
     case last(Int, TimeGrain)
     /// From 1 April to the end of the latest month in the data (`FYTD`).
     case financialYearToDate
+    /// Every period from the first through the last, both named (`2024-10..2025-10`).
+    case range(Period, Period)
 
     /// The forms accepted, for help text and errors.
-    public static let forms = "2025-10, 2025-Q3, 2025, FY2024-25, 2025-10-03, latest, latest quarter, last 12 months, last 3 months, FYTD"
+    public static let forms = "2025-10, 2025-Q3, 2025, FY2024-25, 2025-10-03, a range such as 2024-11..2025-10, latest, latest quarter, last 12 months, last 3 months, FYTD"
 
     /// Parses a period expression.
     public init(parsing text: String, field: String = "--period") throws {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         let words = t.split(separator: " ").map(String.init)
+        if let dots = text.range(of: "..") {
+            let a = try Period(parsing: String(text[..<dots.lowerBound]), field: field)
+            let b = try Period(parsing: String(text[dots.upperBound...]), field: field)
+            guard a.grain == b.grain else {
+                throw Diagnostic(field: field, message: "`\(text)` mixes a \(a.grain.unitName) and a \(b.grain.unitName)",
+                                 hint: "name two periods of one kind, e.g. 2024-11..2025-10")
+            }
+            guard a.start <= b.start else {
+                throw Diagnostic(field: field, message: "`\(text)` ends before it starts", hint: "write the earlier period first, e.g. 2024-11..2025-10")
+            }
+            guard ResolvedPeriod(from: a, through: b) != nil else {
+                throw Diagnostic(field: field, message: "`\(text)` spans more than 10,000 \(a.grain.unitName)s", hint: "choose a shorter range")
+            }
+            self = .range(a, b)
+            return
+        }
         if t == "fytd" || t == "financial year to date" {
             self = .financialYearToDate
             return
@@ -103,6 +141,7 @@ public enum PeriodExpression: Hashable, Sendable {
     public func resolve(lastDay: Day) -> ResolvedPeriod {
         switch self {
         case .fixed(let p): return ResolvedPeriod(first: p, count: 1)
+        case .range(let a, let b): return ResolvedPeriod(from: a, through: b) ?? ResolvedPeriod(first: a, count: 1)
         case .latest(let g): return ResolvedPeriod(first: Period(grain: g, containing: lastDay), count: 1)
         case .last(let n, let g):
             let latest = Period(grain: g, containing: lastDay)
@@ -120,8 +159,10 @@ public enum PeriodExpression: Hashable, Sendable {
 
     /// Whether the expression needs the data's last day to resolve.
     public var isRelative: Bool {
-        if case .fixed = self { return false }
-        return true
+        switch self {
+        case .fixed, .range: return false
+        default: return true
+        }
     }
 }
 

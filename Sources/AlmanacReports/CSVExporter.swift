@@ -11,7 +11,7 @@ public enum CSVExporter {
 
     /// A JSON description of each column of a section's CSV: label, role, unit, format and,
     /// for measures, the model's definition, so the file can be re-used without this report.
-    public static func sidecar(_ table: DataTable, definitions: [String: String], title: String, coverage: String) -> String {
+    public static func sidecar(_ table: DataTable, definitions: [String: String], title: String, coverage: String, query: String? = nil) -> String {
         let q = JSONText.quote
         let columns = table.columns.map { c -> String in
             var fields = ["\"name\": \(q(c.name))", "\"label\": \(q(c.label))", "\"role\": \(q(c.role.rawValue))"]
@@ -21,7 +21,8 @@ public enum CSVExporter {
             if let d = definitions[c.name] { fields.append("\"definition\": \(q(d))") }
             return "    {" + fields.joined(separator: ", ") + "}"
         }
-        return "{\n  \"title\": \(q(title)),\n  \"coverage\": \(q(coverage)),\n  \"rows\": \(table.rowCount),\n  \"columns\": [\n"
+        return "{\n  \"title\": \(q(title)),\n  \"coverage\": \(q(coverage)),\n  \"rows\": \(table.rowCount),\n"
+            + (query.map { "  \"query\": \($0),\n" } ?? "") + "  \"columns\": [\n"
             + columns.joined(separator: ",\n") + "\n  ]\n}\n"
     }
 

@@ -82,6 +82,13 @@ public struct PackDocument: Sendable {
     /// Whether the period has no data.
     public var periodIsEmpty: Bool { parts.contains { $0.report.periodIsEmpty } }
 
+    /// The data file of section `index` of part `p`, relative to the publication folder:
+    /// `data/03-contacts-by-directorate.csv` in a report, `data/02-03-…csv` in a pack of parts.
+    public func dataFile(part p: Int, index: Int) -> String {
+        let name = CSVExporter.fileName(index: index, section: parts[p].report.sections[index])
+        return "data/" + (hasParts ? String(format: "%02d-", p + 1) + name : name)
+    }
+
     /// Whether parts carry their own headings (and sections are numbered within them).
     var hasParts: Bool { parts.count > 1 || parts.first?.title != nil }
 }

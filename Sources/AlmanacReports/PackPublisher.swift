@@ -2,56 +2,46 @@ import AlmanacCharts
 import AlmanacCore
 import AlmanacModel
 import AlmanacRender
+import AlmanacWarehouse
 import Foundation
 
 extension ReportPublisher {
-    /// What publishing a pack wrote.
-    public struct PackOutput: Sendable {
-        /// The PDF, relative to the output folder.
-        public var pdf: String
-        /// Its page count.
-        public var pages: Int
-        /// Its parts' headings.
-        public var parts: [String]
-        /// True when the period has no data (the pack says so on every page).
-        public var partial: Bool
-    }
-
-    /// Publishes pack `name` (`packs/NAME.yaml`) for `period` as one PDF, or, for an audience
-    /// declared `per:` a dimension, one PDF per member, each in its own folder and scoped so
-    /// that it holds only that member's figures.
-    public func publishPack(name: String, period: Period, outDirectory: String, produced: Day, audience: String? = nil) throws -> [PackOutput] {
+    /// Publishes pack `name` (`packs/NAME.yaml`) for `period` into `NAME/PERIOD/` under
+    /// `outDirectory` (the PDF, the data behind every chart and table, a manifest), or, for
+    /// an audience declared `per:` a dimension, one pack per member in
+    /// `NAME/AUDIENCE/PERIOD/MEMBER/`, each scoped so that it holds only that member's figures.
+    public func publishPack(name: String, period: Period, outDirectory: String, produced: Day, audience: String? = nil) throws -> Publication {
         let pack = try PackLoader.load(name: name, directory: paths.packs, reports: paths.reports, model: model)
         guard period.grain == pack.periodGrain else {
-            throw Diagnostic(field: "--period", message: "pack `\(name)` is by \(pack.periodGrain.rawValue), but `\(period.key)` is a \(period.grain.rawValue)",
-                             hint: "give a \(pack.periodGrain.rawValue) such as \(pack.periodGrain.key(for: Day(year: 2025, month: 10, day: 1)!))")
+            throw Diagnostic(field: "--period", message: "pack `\(name)` is by \(pack.periodGrain.unitName), but `\(period.key)` is a \(period.grain.unitName)",
+                             hint: "give a \(pack.periodGrain.unitName) such as \(pack.periodGrain.key(for: Day(year: 2025, month: 10, day: 1)!))")
         }
         let branding = try Branding.load(templates: paths.templates)
-        guard let audience else {
-            return [try publishPack(pack, branding: branding, period: period, outDirectory: outDirectory, produced: produced,
-                                    scope: nil, audience: pack.audience.isEmpty ? "General use" : pack.audience, member: nil, suffix: "")]
+        var chosen: AudienceDefinition?
+        if let audience {
+            guard let a = pack.audiences.first(where: { $0.name == audience }) else {
+                throw Diagnostic(file: pack.file, field: "--audience", message: "pack `\(name)` has no audience `\(audience)`",
+                                 hint: pack.audiences.isEmpty ? "declare `audiences:` in the pack" : Suggest.hint(for: audience, in: pack.audiences.map(\.name), noun: "audience"))
+            }
+            chosen = a
         }
-        guard let a = pack.audiences.first(where: { $0.name == audience }) else {
-            throw Diagnostic(file: pack.file, field: "--audience", message: "pack `\(name)` has no audience `\(audience)`",
-                             hint: pack.audiences.isEmpty ? "declare `audiences:` in the pack" : Suggest.hint(for: audience, in: pack.audiences.map(\.name), noun: "audience"))
-        }
-        guard let per = a.per else {
-            return [try publishPack(pack, branding: branding, period: period, outDirectory: outDirectory, produced: produced,
-                                    scope: nil, audience: a.label, member: nil, suffix: "")]
-        }
-        let measure = pack.parts.flatMap { $0.report.sections.flatMap(\.measures) }.first
-        return try members(of: per, measure: measure, scope: nil).map { member in
-            let slug = Self.slug(member)
-            return try publishPack(pack, branding: branding, period: period, outDirectory: (outDirectory as NSString).appendingPathComponent(slug),
-                                   produced: produced, scope: Self.scope(per, member), audience: "\(a.label): \(member) only", member: member,
-                                   suffix: "-" + slug)
+        let label = chosen?.label ?? (pack.audience.isEmpty ? "General use" : pack.audience)
+        var definitions = [pack.file]
+        for part in pack.parts where !definitions.contains(part.report.file) { definitions.append(part.report.file) }
+        return try publishFolder(
+            kind: "pack", name: pack.name, title: pack.title, period: period, outDirectory: outDirectory, produced: produced,
+            audience: chosen, definitions: definitions,
+            firstMeasure: pack.parts.flatMap { $0.report.sections.flatMap(\.measures) }.first
+        ) { folder, scope, member, suffix in
+            try publishPack(pack, branding: branding, period: period, outDirectory: folder, produced: produced, scope: scope,
+                            audience: member.map { "\(label): \($0) only" } ?? label, member: member, suffix: suffix)
         }
     }
 
     func publishPack(
         _ pack: PackDefinition, branding: Branding, period: Period, outDirectory: String, produced: Day,
         scope: String?, audience: String, member: String?, suffix: String
-    ) throws -> PackOutput {
+    ) throws -> Output {
         let builder = ReportBuilder(model: model, warehouse: warehouse)
         var parts: [PackDocument.Part] = []
         var summary: [String] = []
@@ -81,18 +71,25 @@ extension ReportPublisher {
         }
         var title = pack.title
         if let member { title += ": " + member }
+        // Dates and row counts within the pack's scope, so a district's pack describes that district's data.
+        let facts = try QueryExecutor(model: model, warehouse: warehouse).coverage(scope: scope)
         var document = PackDocument(
             title: title, description: pack.description, audience: audience, marking: pack.marking, period: period,
             produced: produced, organisation: branding.organisation, parts: parts,
             // A scoped pack shows no whole-warehouse counts: they would describe other areas.
-            sources: scope == nil ? try warehouse.rowCounts(model: model) : [], loads: try warehouse.loads(),
-            dataTo: try warehouse.dateRange(model: model)?.last, scopedTo: member)
+            sources: scope == nil ? try warehouse.rowCounts(model: model) : [(model.time.table + " (within this scope)", facts?.rows ?? 0)],
+            loads: try warehouse.loads(), dataTo: facts?.last, scopedTo: member)
         document.summary = summary
 
-        try Self.prepare(outDirectory)
-        // The writer works in a temporary file and moves it into place only when it is complete.
+        // The data behind every chart and table, under the names the captions cite.
+        var data: [(section: BuiltSection, csv: String)] = []
+        for (p, part) in document.parts.enumerated() {
+            for (i, section) in part.report.sections.enumerated() { data.append((section, document.dataFile(part: p, index: i))) }
+        }
+        let files = try Self.writeData(data, into: outDirectory, model: model)
         let file = "\(pack.name)-\(period.key)\(suffix).pdf"
         let pages = try PackRenderer(document: document, branding: branding).write(to: (outDirectory as NSString).appendingPathComponent(file))
-        return PackOutput(pdf: file, pages: pages, parts: parts.compactMap(\.title), partial: document.periodIsEmpty)
+        return Output(title: title, files: [file] + files, pdf: file, pages: pages, html: nil, parts: parts.compactMap(\.title),
+                      partial: document.periodIsEmpty)
     }
 }

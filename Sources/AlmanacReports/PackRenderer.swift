@@ -64,6 +64,8 @@ enum PackPlace: Hashable {
     case part(Int)
     case section(Int, Int)
     case appendix
+    /// Where the appendix table of section (part, index) starts.
+    case appendixTable(Int, Int)
     case definitions
 }
 
@@ -268,8 +270,8 @@ final class Layout {
             pdf.scene(scene, x: margin, y: y)
             y += scene.height + 10
             paragraph("Chart description: " + scene.description, r.style(muted, size: 9), after: 6)
-            let appendix = pages[.appendix].map { " and in the appendix on page \($0)" } ?? " and in the appendix"
-            paragraph("The data behind this chart is in the CSV file \(CSVExporter.fileName(index: index, section: section))\(appendix).",
+            let appendix = pages[.appendixTable(p, index)].map { " and in the appendix on page \($0)" } ?? " and in the appendix"
+            paragraph("The data behind this chart is in the CSV file \(doc.dataFile(part: p, index: index))\(appendix).",
                       r.style(muted, size: 8.5), after: 10)
         } else {
             table(section.table, caption: section.definition.title)
@@ -287,6 +289,7 @@ final class Layout {
         for (p, index, section) in entries {
             let wide = isWide(section)
             if wide != landscape { newPage(landscape: wide) } else { ensure(90) }
+            found[.appendixTable(p, index)] = pdf.pageNumber
             pdf.bookmark("\(number(p, index)) \(section.definition.title)", page: pdf.pageNumber, top: y - 10, parent: bookmark, open: false)
             heading("\(number(p, index)) \(section.definition.title)", r.style(r.theme.title, size: 12.5), tag: "H2", after: 2)
             let partTitle = doc.parts[p].title.map { $0 + ". " } ?? ""

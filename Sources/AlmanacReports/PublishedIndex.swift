@@ -3,49 +3,41 @@ import AlmanacRender
 import Foundation
 import Mustache
 
-/// `index.html` of everything published in an output folder: each report's page (with its PDF)
-/// and each PDF pack, found by walking the folder, grouped by report or pack and listed by
-/// period, newest first.
+/// `index.html` of everything published in an output folder, built only from the manifests
+/// Almanac wrote (`NAME/PERIOD/manifest.json`, `NAME/AUDIENCE/PERIOD/manifest.json`):
+/// every period of every report and pack, grouped by title, newest period first.
 public enum PublishedIndex {
-    /// Rewrites `directory/index.html` from the HTML pages and PDF packs under it.
+    /// Rewrites `directory/index.html` from the manifests under it.
     public static func write(directory: String, organisation: String) throws {
-        let fm = FileManager.default
-        var pages: [(report: String, period: String, title: String, path: String, pdf: String?)] = []
-        guard let walker = fm.enumerator(atPath: directory) else { return }
-        var files: [String] = []
-        while let item = walker.nextObject() as? String {
-            if !item.contains(".almanac-staging") { files.append(item) }
+        var pages: [(report: String, period: String, label: String, title: String, path: String, pdf: String?)] = []
+        func add(_ folder: String, relative: String) {
+            guard let m = OutputStore.manifest(at: folder) else { return }
+            let report = (m["title"] as? String) ?? (m["name"] as? String) ?? relative
+            let period = (m["period"] as? String) ?? ""
+            let label = (m["period_label"] as? String) ?? period
+            let audience = (m["audience_label"] as? String).map { " (\($0))" } ?? ""
+            for d in (m["documents"] as? [[String: Any]]) ?? [] {
+                guard let pdf = d["pdf"] as? String, !pdf.contains("..") else { continue }
+                let title = ((d["title"] as? String) ?? report) + audience
+                if let html = d["html"] as? String, !html.contains("..") {
+                    pages.append((report, period, label, title, relative + "/" + html, relative + "/" + pdf))
+                } else {
+                    pages.append((report, period, label, title + " (PDF)", relative + "/" + pdf, nil))
+                }
+            }
         }
-        let htmlStems = Set(files.filter { $0.hasSuffix(".html") }.map { String($0.dropLast(5)) })
-        for item in files.sorted() {
-            let path = (directory as NSString).appendingPathComponent(item)
-            let title: String
-            var pdf: String?
-            if item.hasSuffix(".html"), item != "index.html" {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                    let open = text.range(of: "<title>"), let close = text.range(of: "</title>", range: open.upperBound..<text.endIndex)
-                else { continue }
-                title = String(text[open.upperBound..<close.lowerBound]).components(separatedBy: " – ").first ?? ""
-                let sibling = String(item.dropLast(5)) + ".pdf"
-                if files.contains(sibling) { pdf = sibling }
-            } else if item.hasSuffix(".pdf"), !item.hasPrefix("charts/"), !item.contains("/charts/"),
-                !htmlStems.contains(String(item.dropLast(4))), let t = PDFInfo.title(ofFile: path) {
-                // A pack: a PDF with no page of its own.
-                title = t
-                pdf = item
-            } else {
-                continue
+        for name in OutputStore.contents(directory) where OutputStore.isDirectory(OutputStore.join(directory, name)) {
+            let base = OutputStore.join(directory, name)
+            for child in OutputStore.contents(base) where !child.hasPrefix(".") {
+                let path = OutputStore.join(base, child)
+                if OutputStore.manifest(at: path) != nil {
+                    add(path, relative: name + "/" + child)
+                } else if OutputStore.isDirectory(path) {
+                    for period in OutputStore.contents(path) where !period.hasPrefix(".") {
+                        add(OutputStore.join(path, period), relative: name + "/" + child + "/" + period)
+                    }
+                }
             }
-            let name = ((item as NSString).lastPathComponent as NSString).deletingPathExtension
-            let parts = name.split(separator: "-")
-            // NAME-YYYY-MM[-member]: the period is the first part that is a 4-digit year followed by a month.
-            var period = ""
-            for i in parts.indices.dropLast() where parts[i].count == 4 && Int(parts[i]) != nil && parts[i + 1].count == 2 {
-                period = "\(parts[i])-\(parts[i + 1])"
-                break
-            }
-            let report = title.components(separatedBy: ":").first ?? title
-            pages.append((report, period, title, item.hasSuffix(".html") ? item : pdf!, item.hasSuffix(".html") ? pdf : nil))
         }
         pages.sort { ($0.report, $1.period, $0.title) < ($1.report, $0.period, $1.title) }
         var groups: [[String: Any]] = []
@@ -53,7 +45,7 @@ public enum PublishedIndex {
         for p in pages where !reports.contains(p.report) { reports.append(p.report) }
         for report in reports {
             groups.append(["report": report, "anchor": "report-\(groups.count + 1)", "pages": pages.filter { $0.report == report }.map {
-                var row: [String: Any] = ["title": $0.title + ($0.path.hasSuffix(".pdf") ? " (PDF)" : ""), "period": $0.period, "href": $0.path]
+                var row: [String: Any] = ["title": $0.title, "period": $0.label, "href": $0.path]
                 if let pdf = $0.pdf { row["pdf"] = ["href": pdf] }
                 return row
             }])
@@ -62,6 +54,7 @@ public enum PublishedIndex {
             <!DOCTYPE html>
             <html lang="en-GB">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="Almanac">
             <title>Published reports – {{organisation}}</title>
             <style>body{font-family:"Liberation Sans",Arial,sans-serif;color:#0b0c0c;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45}
             a{color:#1d70b8}a:focus{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}
@@ -80,11 +73,12 @@ public enum PublishedIndex {
             </table>
             </section>
             {{/groups}}
+            {{^groups}}<p>Nothing has been published here yet.</p>{{/groups}}
             </main>
             </body>
             </html>
             """)
         let html = template.render(["organisation": organisation, "groups": groups] as [String: Any])
-        try html.write(toFile: (directory as NSString).appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        try AtomicFile.write((directory as NSString).appendingPathComponent("index.html"), [Array(html.utf8)])
     }
 }

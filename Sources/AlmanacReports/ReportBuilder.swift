@@ -15,8 +15,13 @@ public struct BuiltSection: Sendable {
     public var span: (start: Day, end: Day)
     /// The chart, for chart sections.
     public var chart: ChartSpec?
-    /// The data table (for charts, the data behind the chart, one column per series).
+    /// The table shown in the PDF and HTML (for charts over time, one column per series).
     public var table: DataTable
+    /// The query layer's result that every figure of the section comes from, exactly as
+    /// `almanac query` gives it for `query`: what the section's CSV holds.
+    public var data: DataTable
+    /// The request behind `data` (nil for text and findings sections).
+    public var query: PublishedQuery?
     /// A one-line note of what the figures cover ("October 2025", "November 2024 to October 2025").
     public var coverage: String
     /// KPI tiles, for KPI sections.
@@ -39,7 +44,7 @@ public struct BuiltReport: Sendable {
     public var sources: [(table: String, rows: Int)]
     /// The last load of each file.
     public var loads: [Warehouse.LoadRecord]
-    /// The latest date in the data.
+    /// The latest date in the data, within the audience's scope.
     public var dataTo: Day?
     /// Organisation name.
     public var organisation: String
@@ -79,20 +84,21 @@ public struct ReportBuilder {
             throw Diagnostic(field: "--period", message: "report `\(definition.name)` is by \(definition.periodGrain.rawValue.replacingOccurrences(of: "_", with: " ")), but `\(period.key)` is a \(period.grain.rawValue.replacingOccurrences(of: "_", with: " "))",
                              hint: "give a \(definition.periodGrain.rawValue) such as \(definition.periodGrain.key(for: Day(year: 2025, month: 10, day: 1)!))")
         }
-        let planner = QueryPlanner(model: model)
-        let compiler = SQLCompiler()
+        let executor = QueryExecutor(model: model, warehouse: warehouse)
         var sections: [BuiltSection] = []
         var used: [String] = []
         for s in definition.sections {
             for m in s.measures where !used.contains(m) { used.append(m) }
-            let span = self.span(of: s.window, period: period)
+            let resolved = self.resolved(s.window, period: period)
+            let span = (resolved.span.start, resolved.span.end)
             var by: [String] = []
             if let over = s.over { by.append(over.rawValue) }
             if let b = s.by { by.append(b) }
             let coverage = describe(span: span)
+            let empty = DataTable(columns: [])
             switch s.kind {
             case .text:
-                sections.append(BuiltSection(definition: s, span: span, chart: nil, table: DataTable(columns: []), coverage: coverage))
+                sections.append(BuiltSection(definition: s, span: span, chart: nil, table: empty, data: empty, coverage: coverage))
                 continue
             case .kpis:
                 sections.append(try kpis(s, period: period, scope: scope))
@@ -102,26 +108,32 @@ public struct ReportBuilder {
                 continue
             default: break
             }
-            var request = QueryRequest(measures: s.measures, by: by, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)",
-                                       span: DateSpan(start: span.start, end: span.end))
+            var request = QueryRequest(measures: s.measures, by: by, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)")
             request.scope = scope
-            let result = try warehouse.run(compiler.compile(try planner.plan(request)))
+            var options = QueryOptions()
+            options.compare = s.compare
+            options.top = s.top
+            options.totals = s.totals
+            // The one entry point `almanac query` uses: time spine, running totals, comparisons, top N, totals, scope.
+            let result = try executor.run(request, period: resolved, options: options)
+            let query = PublishedQuery(request, period: resolved, options: options)
             switch s.kind {
             case .chart(let kind):
-                let measure = model.measure(s.measures[0])!
+                guard let measure = model.measure(s.measures[0]) else { throw Diagnostic(field: "measure", message: "unknown measure `\(s.measures[0])`") }
                 let (spec, table) = ChartData.make(kind: kind, section: s, result: result, measure: measure,
                                                    span: span, size: s.landscape ? wideChartSize : chartSize, coverage: coverage)
-                sections.append(BuiltSection(definition: s, span: span, chart: spec, table: table, coverage: coverage))
+                sections.append(BuiltSection(definition: s, span: span, chart: spec, table: table, data: result, query: query, coverage: coverage))
             default:
-                sections.append(BuiltSection(definition: s, span: span, chart: nil, table: result, coverage: coverage))
+                sections.append(BuiltSection(definition: s, span: span, chart: nil, table: result, data: result, query: query, coverage: coverage))
             }
         }
-        let range = try warehouse.dateRange(model: model)
-        let periodIsEmpty = range.map { period.end <= $0.first || period.start > $0.last } ?? true
+        // Dates and row counts within the audience's scope: a district's pack describes that district's data.
+        let facts = try executor.coverage(scope: scope)
+        let periodIsEmpty = facts.map { period.end <= $0.first || period.start > $0.last } ?? true
         return BuiltReport(
             definition: definition, period: period, sections: sections, measures: used.compactMap { model.measure($0) },
-            // A scoped pack shows no whole-warehouse counts: they would describe other areas.
-            sources: scope == nil ? try warehouse.rowCounts(model: model) : [], loads: try warehouse.loads(), dataTo: range?.last,
+            sources: scope == nil ? try warehouse.rowCounts(model: model) : [(model.time.table + " (within this scope)", facts?.rows ?? 0)],
+            loads: try warehouse.loads(), dataTo: facts?.last,
             organisation: organisation, produced: produced, periodIsEmpty: periodIsEmpty, audience: audience)
     }
 
@@ -129,28 +141,40 @@ public struct ReportBuilder {
     /// a 13-period sparkline; the table holds the same numbers.
     func kpis(_ s: SectionDefinition, period: Period, scope: String?) throws -> BuiltSection {
         let executor = QueryExecutor(model: model, warehouse: warehouse)
-        let window = ResolvedPeriod(first: period.shifted(by: -12), count: 13)
+        let current = ResolvedPeriod(first: period, count: 1)
+        // The value and the same period a year earlier (the period before, for grains a year does not divide).
+        var request = QueryRequest(measures: s.measures, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)")
+        request.scope = scope
+        var options = QueryOptions()
+        options.compare = [current.yearEarlier == nil ? .previous : .yearEarlier]
+        let comparison = options.compare[0]
+        let earlierPeriod = current.yearEarlier?.first ?? period.shifted(by: -1)
+        let headline = try executor.run(request, period: current, options: options)
+        // The sparkline: the last 13 periods, through the same entry point.
+        var sparkRequest = request
+        sparkRequest.by = [period.grain.rawValue]
+        let spark = try executor.run(sparkRequest, period: ResolvedPeriod(first: period.shifted(by: -12), count: 13))
         var tiles: [ChartSpec] = []
         var names: [String?] = [], now: [Double?] = [], before: [Double?] = []
         for name in s.measures {
-            let m = model.measure(name)!
-            var request = QueryRequest(measures: [name], by: [period.grain.rawValue], filter: s.filter)
-            request.scope = scope
-            let t = try executor.run(request, period: window)
-            let values = (0..<t.rowCount).map { t.column(name)!.values.double(at: $0) }
+            guard let m = model.measure(name) else { throw Diagnostic(field: "measure", message: "unknown measure `\(name)`") }
+            let value = headline.rowCount > 0 ? headline.column(name)?.values.double(at: 0) : nil
+            let earlier = headline.rowCount > 0 ? headline.column("\(name)__\(comparison == .previous ? "previous" : "year_earlier")")?.values.double(at: 0) : nil
+            let values = (0..<spark.rowCount).map { spark.column(name)?.values.double(at: $0) }
             var tile = ChartSpec(kind: .kpi, title: m.label, subtitle: period.label.prefix(1).uppercased() + period.label.dropFirst(),
-                                 categories: (0..<t.rowCount).map { t.columns[0].values.text(at: $0) ?? "" },
+                                 categories: (0..<spark.rowCount).map { spark.columns[0].values.text(at: $0) ?? "" },
                                  series: [Series(name: m.label, values: values)], format: m.format, measureLabel: m.label, width: 240, height: 140)
-            tile.extras.kpi = KPIComparison(value: values.last.flatMap { $0 } ?? 0, previous: values.first.flatMap { $0 }, previousLabel: period.shifted(by: -12).label)
+            tile.extras.kpi = KPIComparison(value: value ?? 0, previous: earlier, previousLabel: earlierPeriod.label)
             tiles.append(tile)
             names.append(m.label)
-            now.append(values.last.flatMap { $0 })
-            before.append(values.first.flatMap { $0 })
+            now.append(value)
+            before.append(earlier)
         }
+        let query = PublishedQuery(request, period: current, options: options)
         // Each row is a different measure, written in its own format (a count, pounds, a share).
         let formats = s.measures.map { model.measure($0)?.format }
         var value = DataColumn(name: "value", label: period.label.prefix(1).uppercased() + period.label.dropFirst(), role: .measure, values: .real(now))
-        var earlier = DataColumn(name: "year_earlier", label: period.shifted(by: -12).label.prefix(1).uppercased() + period.shifted(by: -12).label.dropFirst(), role: .measure, values: .real(before))
+        var earlier = DataColumn(name: "year_earlier", label: earlierPeriod.label.prefix(1).uppercased() + earlierPeriod.label.dropFirst(), role: .measure, values: .real(before))
         value.rowFormats = formats
         earlier.rowFormats = formats
         var table = DataTable(columns: [
@@ -169,8 +193,9 @@ public struct ReportBuilder {
                                                 return n - b
                                             })))
         }
-        return BuiltSection(definition: s, span: (period.start, period.end), chart: nil, table: table,
-                            coverage: period.label.prefix(1).uppercased() + period.label.dropFirst() + ", against a year earlier", kpis: tiles)
+        return BuiltSection(definition: s, span: (period.start, period.end), chart: nil, table: table, data: headline, query: query,
+                            coverage: period.label.prefix(1).uppercased() + period.label.dropFirst()
+                                + (comparison == .previous ? ", against the period before" : ", against a year earlier"), kpis: tiles)
     }
 
     /// The strongest findings of the scan for the section's measure, up to the period.
@@ -184,14 +209,17 @@ public struct ReportBuilder {
             DataColumn(name: "test", label: "Test", role: .dimension, values: .text(found.map(\.test))),
             DataColumn(name: "strength", label: "Strength", role: .measure, format: .decimal1, values: .real(found.map(\.strength))),
         ])
-        return BuiltSection(definition: s, span: span, chart: nil, table: table, coverage: "Up to " + month.label, findings: found)
+        return BuiltSection(definition: s, span: span, chart: nil, table: table, data: table, coverage: "Up to " + month.label, findings: found)
     }
 
-    func span(of window: SectionWindow, period: Period) -> (start: Day, end: Day) {
+    /// The whole periods a section covers, as `--period` would name them.
+    func resolved(_ window: SectionWindow, period: Period) -> ResolvedPeriod {
         switch window {
-        case .current: return (period.start, period.end)
-        case .trailing(let n): return (period.shifted(by: -(n - 1)).start, period.end)
-        case .financialYearToDate: return (TimeGrain.financialYear.start(of: period.start), period.end)
+        case .current: return ResolvedPeriod(first: period, count: 1)
+        case .trailing(let n): return ResolvedPeriod(first: period.shifted(by: -(n - 1)), count: n)
+        case .financialYearToDate:
+            let first = Period(grain: period.grain, containing: TimeGrain.financialYear.start(of: period.start))
+            return ResolvedPeriod(from: first, through: period) ?? ResolvedPeriod(first: period, count: 1)
         }
     }
 

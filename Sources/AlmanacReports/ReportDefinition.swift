@@ -1,6 +1,7 @@
 import AlmanacCharts
 import AlmanacCore
 import AlmanacModel
+import AlmanacWarehouse
 import Foundation
 
 /// Which days a section covers, relative to the report's period.
@@ -66,6 +67,12 @@ public struct SectionDefinition: Sendable {
     public var limit: Int?
     /// Whether the section's pages in a PDF pack are landscape (wide tables, heatmaps).
     public var landscape: Bool = false
+    /// Comparisons a table adds beside each measure (`compare: [year]`), as `almanac query --compare`.
+    public var compare: [Comparison] = []
+    /// Keep a table's top N members of its `by` dimension, with an exact "All other" row.
+    public var top: Int?
+    /// Add subtotals and a grand total to a table, as `almanac query --totals`.
+    public var totals = false
     /// Where it was declared.
     public var place: SourcePlace
 }

@@ -2,6 +2,7 @@ import AlmanacCharts
 import AlmanacCore
 import AlmanacModel
 import AlmanacQuery
+import AlmanacWarehouse
 import Foundation
 
 /// Reads report definitions and checks every name in them against the model.
@@ -88,7 +89,8 @@ public enum ReportLoader {
     static let sectionKinds = ["chart", "table", "text", "kpis", "findings"]
 
     static func readSection(_ s: YAMLReader, index: Int, model: SemanticModel) throws -> SectionDefinition {
-        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where", "text", "limit", "page"], in: "a section")
+        try s.checkKeys(["id", "type", "chart", "title", "intro", "measure", "measures", "by", "over", "window", "where", "text", "limit", "page",
+                         "compare", "top", "totals"], in: "a section")
         let typeNode = try s.required("type", in: "section \(index + 1)")
         let type = try typeNode.string("type")
         let title = try s.required("title", in: "section \(index + 1)").string("title")
@@ -175,6 +177,27 @@ public enum ReportLoader {
             over: over, window: window, filter: filter, text: try s.optional("text")?.string("text"),
             limit: try s.optional("limit")?.int("limit"), place: SourcePlace(file: s.file, line: s.line, column: s.column))
         section.landscape = landscape
+        // Comparisons, top N and totals are the query layer's own options; a table shows them as columns and rows.
+        for key in ["compare", "top", "totals"] {
+            if let node = s.optional(key), kind != .table {
+                throw node.error("`\(key)` applies to table sections only", field: key, hint: "remove it, or make `\(title)` a table")
+            }
+        }
+        if let c = s.optional("compare") {
+            section.compare = try c.names("compare").map { n in
+                guard let comparison = Comparison(rawValue: n) else {
+                    throw c.error("unknown comparison `\(n)`", field: "compare", hint: "use `year` (a year earlier) or `previous` (the period before)")
+                }
+                return comparison
+            }
+        }
+        if let t = s.optional("top") {
+            let n = try t.int("top")
+            guard n >= 1, n <= 1000 else { throw t.error("`top` must be between 1 and 1000, not \(n)", field: "top") }
+            guard by != nil else { throw t.error("`top` needs `by:` (the dimension to rank)", field: "top") }
+            section.top = n
+        }
+        section.totals = try s.optional("totals")?.bool("totals") ?? false
         return section
     }
 }

@@ -147,6 +147,34 @@ public struct QueryExecutor: Sendable {
         ])
     }
 
+    /// The first and last day with activity and the number of fact rows, within an
+    /// audience's `scope` (nil: the whole warehouse), or nil when there are none. What a
+    /// pack says about its data ("activity up to …") is computed here, in the same scope as
+    /// its figures.
+    public func coverage(scope: String?) throws -> (first: Day, last: Day, rows: Int)? {
+        let scoped = scope.map { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
+        guard scoped else {
+            guard let range = try warehouse.dateRange(model: model) else { return nil }
+            let rows = try warehouse.rowCounts(model: model).first { $0.table == model.time.table }?.rows ?? 0
+            return (range.first, range.last, rows)
+        }
+        // Any unfiltered measure of the fact table gives the plan's rows: its joins and the scope.
+        guard let measure = model.measures.first(where: { m in
+            if m.table == model.time.table, case .aggregate(_, _, nil) = m.kind { return true }
+            return false
+        }) else { return nil }
+        var r = QueryRequest(measures: [measure.name])
+        r.scope = scope
+        let plan = try QueryPlanner(model: model).plan(r)
+        let source = SQLCompiler().source(plan)
+        let column = "\(plan.factAlias).\(SQLiteDialect().quote(model.time.column))"
+        let rows = try warehouse.rawRows("SELECT MIN(\(column)), MAX(\(column)), COUNT(*)\n\(source.sql)", source.parameters)
+        guard let row = rows.first, row.count == 3, let a = String.fromDatabaseValue(row[0]), let b = String.fromDatabaseValue(row[1]),
+            let first = Day(iso: a), let last = Day(iso: b)
+        else { return nil }
+        return (first, last, Int(Int64.fromDatabaseValue(row[2]) ?? 0))
+    }
+
     // MARK: - One span
 
     private func shaped(_ request: QueryRequest, options: QueryOptions) throws -> DataTable {
@@ -395,8 +423,8 @@ public struct QueryExecutor: Sendable {
                 pct.append(now.flatMap { n in before.flatMap { $0 == 0 ? nil : (n - $0) / abs($0) } })
             }
             columns.append(DataColumn(name: "\(m.name)__\(c.suffix)", label: "\(m.label), \(c.label)", role: .measure, format: m.format, unit: m.unit, values: .real(was)))
-            columns.append(DataColumn(name: "\(m.name)__change_\(c.suffix)", label: "Change on \(c.label)", role: .measure, format: m.format, unit: m.unit, values: .real(change)))
-            columns.append(DataColumn(name: "\(m.name)__pct_change_\(c.suffix)", label: "% change on \(c.label)", role: .measure, format: .percent, unit: "percent", values: .real(pct)))
+            columns.append(DataColumn(name: "\(m.name)__change_\(c.suffix)", label: "\(m.label), change on \(c.label)", role: .measure, format: m.format, unit: m.unit, values: .real(change)))
+            columns.append(DataColumn(name: "\(m.name)__pct_change_\(c.suffix)", label: "\(m.label), % change on \(c.label)", role: .measure, format: .percent, unit: "percent", values: .real(pct)))
         }
         return DataTable(columns: columns)
     }

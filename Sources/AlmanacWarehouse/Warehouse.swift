@@ -112,7 +112,8 @@ public final class Warehouse: Sendable {
 
     /// Runs a compiled query and returns its result as typed columns, streamed from a
     /// row cursor (no per-row decoding into records).
-    public func run(_ query: CompiledQuery) throws -> DataTable {
+    /// Package-internal: everything outside the warehouse asks `QueryExecutor`, the one entry point.
+    package func run(_ query: CompiledQuery) throws -> DataTable {
         let arguments = StatementArguments(query.parameters.map(\.databaseValue))
         return try queue.read { db in
             var text: [[String?]] = Array(repeating: [], count: query.columns.count)

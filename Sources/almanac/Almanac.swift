@@ -18,8 +18,12 @@ struct Almanac: ParsableCommand {
               almanac load
               almanac query contacts,spend --by directorate,financial_year
               almanac report monthly-performance --period 2025-10 --out out/
-              almanac pack cabinet-monthly --period 2025-10 --out out/packs
+              almanac pack cabinet-monthly --period 2025-10 --out out/
+
+            Exit status: 0 done; 3 partial (a report or pack for a period with no data, still
+            written and saying so); 1 failed (with a message naming the place and what to do).
             """,
+        version: AlmanacVersion.current,
         subcommands: [Load.self, Query.self, Analyse.self, Report.self, Pack.self, GalleryCommand.self, Sample.self, Check.self])
 }
 

@@ -14,11 +14,15 @@ struct Pack: ParsableCommand {
             sections on portrait or landscape pages, an appendix with the data behind every chart, \
             the definitions of every measure used, and sources and data freshness.
 
-            Writes NAME-PERIOD.pdf into --out, only once it is complete. With --audience declared \
-            `per: district`, writes one pack per district, each in its own folder.
+            Writes NAME/PERIOD/ into --out: NAME-PERIOD.pdf, data/ (a CSV and JSON sidecar for \
+            every chart and table, named as the captions cite them) and manifest.json, swapped in \
+            once complete; other periods' folders are never touched, and --out/index.html is \
+            rewritten from the manifests. With --audience declared `per: district`, writes \
+            NAME/AUDIENCE/PERIOD/MEMBER/ for every district, all or none: if any fails, the \
+            previous complete set stays and the failed members are named.
 
-            Exit status: 0 on success, 1 on an error, 3 when the period has no data (the pack is \
-            still written and says so on every page).
+            Exit status: 0 done; 3 partial (the period has no data: the pack is still written and \
+            says so on every page); 1 failed (nothing changed).
 
             Examples:
               almanac pack cabinet-monthly --period 2025-10 --out out/packs
@@ -34,10 +38,7 @@ struct Pack: ParsableCommand {
 
     func run() throws {
         try publishing.run(options) { publisher, period, day in
-            let outputs = try publisher.publishPack(name: name, period: period, outDirectory: publishing.out, produced: day, audience: publishing.audience)
-            return ("\(outputs.count) pack\(outputs.count == 1 ? "" : "s")",
-                    outputs.map { "\($0.pdf): \($0.pages) pages, \($0.parts.count) part\($0.parts.count == 1 ? "" : "s")" },
-                    outputs.contains(where: \.partial))
+            try publisher.publishPack(name: name, period: period, outDirectory: publishing.out, produced: day, audience: publishing.audience)
         }
     }
 }

@@ -21,7 +21,8 @@ struct Query: ParsableCommand {
             Text goes in single quotes; write a quote inside text as ''.
 
             Periods (--period): 2025-10 (month), 2025-Q3 (quarter), 2025 (calendar year),
-            FY2024-25 or 2024-25 (financial year, April to March), 2025-10-03 (day), and
+            FY2024-25 or 2024-25 (financial year, April to March), 2025-10-03 (day), a range
+            of periods of one kind such as 2024-11..2025-10 (13 months), and
             relative to the latest data: latest, latest quarter, last 12 months, last 3
             months, FYTD (financial year to date).
 
@@ -58,6 +59,9 @@ struct Query: ParsableCommand {
 
     @Option(help: "A period: 2025-10, 2025-Q3, 2025, FY2024-25, 2025-10-03, latest, \"last 12 months\", FYTD.")
     var period: String?
+
+    @Option(help: "An audience's scope, e.g. \"district = 'Burnley'\": applied as a report applies it, to every query a request leads to (denominators, totals and \"All other\" rows included).")
+    var scope: String?
 
     @Option(help: "Compare with the previous period (previous) or a year earlier (year); may be repeated.")
     var compare: [Comparison] = []
@@ -107,7 +111,9 @@ struct Query: ParsableCommand {
                 byNames[byNames.count - 1] = next
             }
             var request = QueryRequest(measures: split(measures), by: byNames, filter: filter, limit: limit)
+            request.scope = scope
             if case .fixed(let p)? = expression { request.period = p }
+            if case .range(let a, _)? = expression { request.span = expression?.resolve(lastDay: a.start).span }
             func printExplain() throws {
                 let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
                 print(compiled.sql, terminator: "")

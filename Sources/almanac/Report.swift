@@ -9,15 +9,25 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish a report as a PDF pack, an HTML page and CSV files.",
         discussion: """
-            NAME is a report in reports/ (reports/NAME.yaml). Writes into --out:
-              NAME-PERIOD.pdf    the A4 pack: cover, contents, a page per section, definitions
-              NAME-PERIOD.html   the same content as one accessible page with inline SVG charts
-              data/*.csv         the data behind every chart and table
-              charts/*.svg|png   every chart, for re-use in other documents
-            Files appear only when all of them have been written.
+            NAME is a report in reports/ (reports/NAME.yaml). Writes one folder per period into
+            --out, and never touches another period's folder:
+              NAME/PERIOD/NAME-PERIOD.pdf    the A4 pack: cover, contents, a page per section, definitions
+              NAME/PERIOD/NAME-PERIOD.html   the same content as one accessible page with inline SVG charts
+              NAME/PERIOD/data/*.csv, *.json the data behind every chart and table, each with a JSON
+                                             sidecar describing its columns and the `almanac query`
+                                             that gives the same figures
+              NAME/PERIOD/charts/*.svg|png   every chart, for re-use in other documents
+              NAME/PERIOD/manifest.json      every file with its size and SHA-256, the model's and
+                                             report's hashes, the warehouse's loads, Almanac's version
+            and rewrites --out/index.html from the manifests. With --audience declared `per:` a
+            dimension, writes NAME/AUDIENCE/PERIOD/MEMBER/ for every member, all or none.
 
-            Exit status: 0 on success, 1 on an error, 3 when the period has no data (the
-            outputs are still written and say so).
+            The period's folder is written beside its place and swapped in once complete: a
+            failed or interrupted run leaves the previous publication exactly as it was. --out
+            must be empty or hold only what Almanac published.
+
+            Exit status: 0 done; 3 partial (the period has no data: the outputs are still
+            written and say so on every page); 1 failed (nothing changed).
 
             Example:
               almanac report monthly-performance --period 2025-10 --out out/
@@ -32,11 +42,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try publishing.run(options) { publisher, period, day in
-            let outputs = try publishing.audience.map { try publisher.publish(name: name, period: period, outDirectory: publishing.out, produced: day, audience: $0) }
-                ?? [publisher.publish(name: name, period: period, outDirectory: publishing.out, produced: day)]
-            return ("\(outputs.reduce(0) { $0 + $1.files.count }) files",
-                    outputs.map { "\($0.pdf) (\($0.pages) pages), \($0.html), \($0.files.filter { $0.hasPrefix("data/") }.count) CSV and \($0.files.filter { $0.hasPrefix("charts/") }.count) chart files" },
-                    outputs.contains(where: \.partial))
+            try publisher.publish(name: name, period: period, outDirectory: publishing.out, produced: day, audience: publishing.audience)
         }
     }
 }
@@ -73,7 +79,7 @@ struct PublishOptions: ParsableArguments {
     /// Opens the project, resolves the period and production date, runs `publish`, rewrites
     /// the output folder's index and prints what was written; exits 3 when the period had no
     /// data (the outputs are written and say so on every page).
-    func run(_ options: ProjectOptions, _ publish: (ReportPublisher, Period, Day) throws -> (written: String, lines: [String], partial: Bool)) throws {
+    func run(_ options: ProjectOptions, _ publish: (ReportPublisher, Period, Day) throws -> ReportPublisher.Publication) throws {
         var partial = false
         try guarded {
             let (model, warehouse) = try options.open()
@@ -81,12 +87,11 @@ struct PublishOptions: ParsableArguments {
             let (chosen, day) = try resolve(model: model, warehouse: warehouse)
             let publisher = ReportPublisher(
                 model: model, warehouse: warehouse,
-                paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs")))
+                paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs"), model: options.modelPath))
             let started = Date()
             let result = try publish(publisher, chosen, day)
             try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
-            print("wrote \(result.written) and index.html to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
-            for line in result.lines { print("  " + line) }
+            print(Self.summary(result, out: out, seconds: Date().timeIntervalSince(started)))
             if result.partial {
                 var err = StandardError()
                 print("warning: there is no data for \(chosen.key); the outputs say so on every page", to: &err)
@@ -94,6 +99,28 @@ struct PublishOptions: ParsableArguments {
             }
         }
         if partial { throw ExitCode(3) }
+    }
+
+    /// What was written, counted by kind, and where.
+    static func summary(_ p: ReportPublisher.Publication, out: String, seconds: Double) -> String {
+        let files = p.outputs.flatMap(\.files)
+        func count(_ n: Int, _ noun: String) -> String? { n == 0 ? nil : "\(n) \(noun)" }
+        let kinds = [
+            count(p.outputs.count, p.outputs.count == 1 ? "PDF" : "PDFs"),
+            count(files.filter { $0.hasSuffix(".html") }.count, "HTML"),
+            count(files.filter { $0.hasSuffix(".csv") }.count, "CSV"),
+            count(files.filter { $0.hasSuffix(".json") }.count, "JSON"),
+            count(files.filter { $0.hasSuffix(".svg") }.count, "SVG"),
+            count(files.filter { $0.hasSuffix(".png") }.count, "PNG"),
+        ].compactMap { $0 }
+        let folder = (out as NSString).appendingPathComponent(p.folder)
+        var lines = ["wrote " + kinds.joined(separator: ", ") + " and manifest.json to \(folder)/, and \((out as NSString).appendingPathComponent("index.html")), in \(String(format: "%.2f", seconds)) s"]
+        for o in p.outputs {
+            var line = "  \(o.pdf) (\(o.pages) pages" + (o.parts.isEmpty ? "" : ", \(o.parts.count) part\(o.parts.count == 1 ? "" : "s")") + ")"
+            if let html = o.html { line += ", \(html)" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 
     func producedDay() throws -> Day {
