@@ -67,7 +67,6 @@ public struct OutputStore {
                 }) { continue }
                 foreign.append(entry + "/" + child)
             }
-            if contents(path).isEmpty { foreign.append(entry + "/") }
         }
         return foreign.sorted()
     }
@@ -156,6 +155,10 @@ public struct OutputStore {
     /// Removes a staging folder this process made.
     func discard(_ staging: String) {
         try? FileManager.default.removeItem(atPath: staging)
+        // The name (and audience) folders made for it, if nothing else is in them.
+        let parent = (staging as NSString).deletingLastPathComponent
+        rmdir(parent)
+        rmdir((parent as NSString).deletingLastPathComponent)
     }
 
     // MARK: - Manifests

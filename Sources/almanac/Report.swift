@@ -94,7 +94,9 @@ struct PublishOptions: ParsableArguments {
             print(Self.summary(result, out: out, seconds: Date().timeIntervalSince(started)))
             if result.partial {
                 var err = StandardError()
-                print("warning: there is no data for \(chosen.key); the outputs say so on every page", to: &err)
+                let empty = result.outputs.filter(\.partial).map(\.title)
+                let which = result.members.isEmpty ? "" : " in " + empty.joined(separator: ", ")
+                print("warning: there is no data for \(chosen.key)\(which); the outputs say so on every page (exit status 3)", to: &err)
                 partial = true
             }
         }

@@ -23,11 +23,23 @@ struct Sample: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 2025
 
-    @Option(help: "Output folder.")
+    @Option(help: "Output folder (must be empty or new, unless --force).")
     var out: String
+
+    @Flag(help: "Write into a folder that already holds files, replacing the data set's files of the same names.")
+    var force = false
+
+    func validate() throws {
+        guard rows >= 1, rows <= 1_000_000_000 else { throw ValidationError("--rows must be between 1 and 1,000,000,000, not \(rows)") }
+    }
 
     func run() throws {
         try guarded {
+            let existing = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { !$0.hasPrefix(".") }
+            if !force, !existing.isEmpty {
+                throw Diagnostic(file: out, message: "the folder is not empty (it holds \(existing.sorted().prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(existing.count > 3 ? " and \(existing.count - 3) more" : ""))",
+                                 hint: "choose a new folder, or pass --force to replace the sample files in it")
+            }
             let started = Date()
             let interactive = isatty(2) != 0
             let summary = try SampleGenerator(rows: rows, seed: seed).write(to: out) { done, total in

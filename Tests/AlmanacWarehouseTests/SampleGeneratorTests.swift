@@ -11,7 +11,7 @@ final class SampleGeneratorTests: WarehouseTestCase {
         for name in ["districts.csv", "wards.csv", "population.csv", "services.csv", "customers.csv", "activity.csv", "anomalies.csv", "district-tiles.csv", "districts-illustrative.geojson"] {
             let made = FileManager.default.contents(atPath: out + "/" + name)
             let committed = FileManager.default.contents(atPath: Self.root.appendingPathComponent("sample-data/" + name).path)
-            XCTAssertEqual(made, committed, "\(name) differs from sample-data/\(name): run `almanac sample --out sample-data`")
+            XCTAssertEqual(made, committed, "\(name) differs from sample-data/\(name): run `almanac sample --out sample-data --force`")
         }
     }
 
