@@ -99,8 +99,9 @@ public struct QueryExecutor: Sendable {
             }
             var cr = r
             cr.span = other.span
-            let shift = c == .previous ? period.count : (period.grain.periodsPerYear ?? 1)
-            table = compare(table, with: try shaped(cr, options: options), comparison: c, shift: shift)
+            table = compare(table, with: try shaped(cr, options: options), comparison: c) { key, grain in
+                Self.shift(key, grain: grain, from: other, to: period)
+            }
         }
         return table
     }
@@ -399,18 +400,39 @@ public struct QueryExecutor: Sendable {
 
     // MARK: - Comparisons
 
-    private func compare(_ current: DataTable, with other: DataTable, comparison c: Comparison, shift: Int) -> DataTable {
+    /// The key, in grouping grain `g`, of the period that `key` (a period of the comparison
+    /// span) is compared with in the current span. The offset is the distance between the
+    /// two spans, whatever grain the rows are grouped by: a year earlier is 12 months on for
+    /// quarters, months and days alike (29 February to 28 February), and whole weeks for ISO weeks.
+    package static func shift(_ key: String, grain g: TimeGrain, from other: ResolvedPeriod, to current: ResolvedPeriod) -> String? {
+        guard let d = g.startDay(ofKey: key) else { return nil }
+        let a = other.first.start, b = current.first.start
+        let weeks = Int((Double(b.ordinal - a.ordinal) / 7).rounded())
+        if g == .isoWeek { return g.key(for: d.adding(days: weeks * 7)) }
+        let monthAligned = a.day == 1 && b.day == 1 && current.grain != .day && current.grain != .isoWeek
+        guard monthAligned else { return g.key(for: d.adding(days: b.ordinal - a.ordinal)) }
+        let months = (b.year - a.year) * 12 + (b.month - a.month)
+        let m = d.firstOfMonth(adding: months)
+        if g == .day {
+            let last = m.firstOfMonth(adding: 1).adding(days: -1).day
+            return Day(year: m.year, month: m.month, day: min(d.day, last)).map { g.key(for: $0) }
+        }
+        return g.key(for: m)
+    }
+
+    private func compare(_ current: DataTable, with other: DataTable, comparison c: Comparison, shift: (String, TimeGrain) -> String?) -> DataTable {
         let dims = current.columns.indices.filter { current.columns[$0].role == .dimension }
         let ti = timeColumn(current)
         func key(_ t: DataTable, _ row: Int, shifted: Bool) -> String {
             dims.map { i -> String in
                 let v = t.columns[i].values.text(at: row) ?? "\u{1}"
-                if i == ti, shifted, let g = t.columns[i].timeGrain { return g.key(v, shiftedBy: shift) ?? v }
+                if i == ti, shifted, let g = t.columns[i].timeGrain { return shift(v, g) ?? v }
                 return v
             }.joined(separator: "\u{0}")
         }
         var otherRows: [String: Int] = [:]
-        for row in 0..<other.rowCount { otherRows[key(other, row, shifted: true)] = row }
+        // The first row wins where two map to one key (28 and 29 February a year on): the exact day.
+        for row in 0..<other.rowCount where otherRows[key(other, row, shifted: true)] == nil { otherRows[key(other, row, shifted: true)] = row }
         var columns = current.columns
         for m in current.columns where m.role == .measure && !m.name.contains("__") {
             guard let oi = other.columns.firstIndex(where: { $0.name == m.name }) else { continue }

@@ -156,6 +156,35 @@ final class MeasureReferenceTests: WarehouseTestCase {
         assertClose(values(fy, "contacts__previous"), numbers(fyBefore, 0))
     }
 
+    /// Rows grouped by a finer grain than the period's are compared with the same rows of the
+    /// comparison span: a year's quarters with the quarters a year earlier (not the quarter
+    /// before), a month's days with the same days a year earlier, a quarter's months with the
+    /// three months before.
+    func testComparisonsOfRowsFinerThanThePeriod() throws {
+        var o = QueryOptions()
+        o.compare = [.yearEarlier]
+        let quarters = try run(["contacts"], by: ["quarter"], period: "2025", options: o)
+        let q2024 = try reference("""
+            SELECT (CAST(strftime('%m', activity_date) AS INTEGER) + 2) / 3, SUM(contacts) FROM activity
+            WHERE activity_date BETWEEN '2024-01-01' AND '2024-12-31' GROUP BY 1 ORDER BY 1
+            """)
+        assertClose(values(quarters, "contacts__year_earlier"), numbers(q2024, 1))
+        let days = try run(["contacts"], by: ["day"], period: "2025-10", options: o)
+        let d2024 = try reference("SELECT activity_date, SUM(contacts) FROM activity WHERE activity_date BETWEEN '2024-10-01' AND '2024-10-31' GROUP BY 1 ORDER BY 1")
+        assertClose(values(days, "contacts__year_earlier"), numbers(d2024, 1))
+        var p = QueryOptions()
+        p.compare = [.previous]
+        let months = try run(["contacts"], by: ["month"], period: "2025-Q3", options: p)
+        let before = try reference("SELECT strftime('%Y-%m', activity_date), SUM(contacts) FROM activity WHERE activity_date BETWEEN '2025-04-01' AND '2025-06-30' GROUP BY 1 ORDER BY 1")
+        assertClose(values(months, "contacts__previous"), numbers(before, 1))
+        let feb = try run(["contacts"], by: ["day"], period: "2025-02", options: o)
+        let feb2024 = try reference("SELECT activity_date, SUM(contacts) FROM activity WHERE activity_date BETWEEN '2024-02-01' AND '2024-02-28' GROUP BY 1 ORDER BY 1")
+        assertClose(values(feb, "contacts__year_earlier"), numbers(feb2024, 1))
+        // 29 February 2024 falls on 28 February a year on, where 28 February 2024 (first) is the one compared.
+        XCTAssertEqual(QueryExecutor.shift("2024-02-29", grain: .day, from: ResolvedPeriod(first: try Period(parsing: "2024-02"), count: 1),
+                                           to: ResolvedPeriod(first: try Period(parsing: "2025-02"), count: 1)), "2025-02-28")
+    }
+
     func testTopNWithAnExactAllOtherRow() throws {
         var o = QueryOptions()
         o.top = 3
