@@ -18,7 +18,7 @@ public enum PublishedIndex {
             let audience = (m["audience_label"] as? String).map { " (\($0))" } ?? ""
             for d in (m["documents"] as? [[String: Any]]) ?? [] {
                 guard let pdf = d["pdf"] as? String, !pdf.contains("..") else { continue }
-                let title = ((d["title"] as? String) ?? report) + audience
+                let title = ((d["title"] as? String) ?? report) + audience + ": " + label
                 if let html = d["html"] as? String, !html.contains("..") {
                     pages.append((report, period, label, title, relative + "/" + html, relative + "/" + pdf))
                 } else {

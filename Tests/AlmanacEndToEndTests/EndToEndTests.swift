@@ -137,7 +137,8 @@ final class EndToEndTests: XCTestCase {
         let out = dir.appendingPathComponent("out").path
         let report = try almanac("report", "monthly-performance", "--period", "2025-10", "--out", out, "--produced", "2026-11-25")
         XCTAssertEqual(report.status, 0, report.err)
-        let pdf = out + "/monthly-performance-2025-10.pdf"
+        let folder = out + "/monthly-performance/2025-10"
+        let pdf = folder + "/monthly-performance-2025-10.pdf"
         let info = try run(pdfinfo, [pdf]).out
         XCTAssertTrue(info.contains("Title:           Monthly performance report: October 2025"), info)
         XCTAssertTrue(info.contains("Tagged:          yes"), info)
@@ -170,25 +171,26 @@ final class EndToEndTests: XCTestCase {
             XCTAssertTrue(text.contains(expected), "PDF text lacks \(expected)")
         }
 
-        let html = try String(contentsOfFile: out + "/monthly-performance-2025-10.html", encoding: .utf8)
+        let html = try String(contentsOfFile: folder + "/monthly-performance-2025-10.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<html lang=\"en-GB\">"))
         XCTAssertTrue(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo"), "the logo inline")
         XCTAssertTrue(html.contains("alt=\"Lancashire County Council (sample data)\">"))
         XCTAssertEqual(html.components(separatedBy: "<h1").count - 1, 1)
         XCTAssertEqual(html.components(separatedBy: "role=\"img\"").count - 1, 8, "four charts and four headline tiles inline")
         XCTAssertTrue(html.contains("<figcaption>Line chart of contacts"))
-        let csvs = try FileManager.default.contentsOfDirectory(atPath: out + "/data").filter { $0.hasSuffix(".csv") }
+        let csvs = try FileManager.default.contentsOfDirectory(atPath: folder + "/data").filter { $0.hasSuffix(".csv") }
         XCTAssertEqual(csvs.count, 8)
-        let districtCSV = try String(contentsOfFile: out + "/data/04-contacts-per-1-000-residents-by-district-this-month.csv", encoding: .utf8)
+        let districtCSV = try String(contentsOfFile: folder + "/data/04-contacts-per-1-000-residents-by-district-this-month.csv", encoding: .utf8)
         XCTAssertTrue(districtCSV.hasPrefix("District,\"Contacts per 1,000 residents (contacts per 1,000 residents)\"\r\n"), districtCSV)
         XCTAssertFalse(districtCSV.contains("£"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.almanac-staging-monthly-performance-2025-10"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/monthly-performance"), ["2025-10"], "no staging folder left behind")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["index.html", "monthly-performance"])
 
         // Same data, same period: same bytes.
         let again = dir.appendingPathComponent("again").path
         XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2025-10", "--out", again, "--produced", "2026-11-25").status, 0)
         for f in ["monthly-performance-2025-10.pdf", "monthly-performance-2025-10.html", "data/03-contacts-by-directorate-over-the-last-13-months.csv"] {
-            XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + f), FileManager.default.contents(atPath: again + "/" + f), f)
+            XCTAssertEqual(FileManager.default.contents(atPath: folder + "/" + f), FileManager.default.contents(atPath: again + "/monthly-performance/2025-10/" + f), f)
         }
 
         // The project's own output checks, where the shared checks are present.
@@ -216,10 +218,11 @@ final class EndToEndTests: XCTestCase {
         let profiles = dir.appendingPathComponent("profiles").path
         let dp = try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", profiles)
         XCTAssertEqual(dp.status, 0, dp.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: profiles).filter { !$0.hasPrefix(".") && $0 != "index.html" }.count, 12)
+        let profileSet = profiles + "/district-profile/district-managers/2025-10"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: profileSet).filter { !$0.hasPrefix(".") && $0 != "manifest.json" }.count, 12)
         let index = try String(contentsOfFile: profiles + "/index.html", encoding: .utf8)
         XCTAssertEqual(index.components(separatedBy: "<tr><th scope=\"row\">").count - 1, 12, "index.html lists every district's page")
-        let burnley = profiles + "/burnley"
+        let burnley = profileSet + "/burnley"
         var seen = try run(pdftotext, [burnley + "/district-profile-2025-10-burnley.pdf", "-"]).out
         seen += try String(contentsOfFile: burnley + "/district-profile-2025-10-burnley.html", encoding: .utf8)
         for f in try FileManager.default.contentsOfDirectory(atPath: burnley + "/data") {
@@ -239,8 +242,9 @@ final class EndToEndTests: XCTestCase {
         let deep = dir.appendingPathComponent("deep").path
         let sd = try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", deep)
         XCTAssertEqual(sd.status, 0, sd.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deep).filter { !$0.hasPrefix(".") && $0 != "index.html" }.count, 8)
-        let highways = try run(pdftotext, [deep + "/highways/service-deep-dive-2025-10-highways.pdf", "-"]).out
+        let deepSet = deep + "/service-deep-dive/service-leads/2025-10"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deepSet).filter { !$0.hasPrefix(".") && $0 != "manifest.json" }.count, 8)
+        let highways = try run(pdftotext, [deepSet + "/highways/service-deep-dive-2025-10-highways.pdf", "-"]).out
         XCTAssertTrue(highways.contains("Service deep-dive: Highways"))
         XCTAssertFalse(highways.contains("Libraries"), "the Highways pack names no other service")
         if FileManager.default.isExecutableFile(atPath: checker) {
@@ -256,7 +260,7 @@ final class EndToEndTests: XCTestCase {
         // A period with no data still renders, says so, and exits 3 (partial).
         let empty = try almanac("report", "monthly-performance", "--period", "2030-01", "--out", dir.appendingPathComponent("empty").path)
         XCTAssertEqual(empty.status, 3, empty.err)
-        let emptyText = try run(pdftotext, [dir.appendingPathComponent("empty/monthly-performance-2030-01.pdf").path, "-"]).out
+        let emptyText = try run(pdftotext, [dir.appendingPathComponent("empty/monthly-performance/2030-01/monthly-performance-2030-01.pdf").path, "-"]).out
         XCTAssertTrue(emptyText.contains("There is no data for January 2030"))
         let emptyPages = emptyText.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         XCTAssertTrue(emptyPages.dropFirst().allSatisfy { $0.contains("No data for January 2030") }, "every page after the cover says there is no data")
@@ -272,7 +276,7 @@ final class EndToEndTests: XCTestCase {
         let out = dir.appendingPathComponent("packs").path
         let cabinet = try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", out, "--produced", "2026-11-25")
         XCTAssertEqual(cabinet.status, 0, cabinet.err)
-        let pdf = out + "/cabinet-monthly-2025-10.pdf"
+        let pdf = out + "/cabinet-monthly/2025-10/cabinet-monthly-2025-10.pdf"
         let info = try run(pdfinfo, ["-f", "1", "-l", "200", pdf]).out
         XCTAssertTrue(info.contains("Title:           Cabinet monthly pack: October 2025"), info)
         XCTAssertTrue(info.contains("Tagged:          yes"), info)
@@ -305,19 +309,20 @@ final class EndToEndTests: XCTestCase {
 
         // The folder's index lists the pack.
         let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
-        XCTAssertTrue(index.contains("<a href=\"cabinet-monthly-2025-10.pdf\">Cabinet monthly pack: October 2025 (PDF)</a>"), index)
+        XCTAssertTrue(index.contains("<a href=\"cabinet-monthly/2025-10/cabinet-monthly-2025-10.pdf\">Cabinet monthly pack: October 2025 (PDF)</a>"), index)
 
         // Same data, same period: same bytes.
         let again = dir.appendingPathComponent("again").path
         XCTAssertEqual(try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", again, "--produced", "2026-11-25").status, 0)
-        XCTAssertEqual(FileManager.default.contents(atPath: pdf), FileManager.default.contents(atPath: again + "/cabinet-monthly-2025-10.pdf"))
+        XCTAssertEqual(FileManager.default.contents(atPath: pdf), FileManager.default.contents(atPath: again + "/cabinet-monthly/2025-10/cabinet-monthly-2025-10.pdf"))
 
         // A pack per district, each holding only that district's figures.
         let districts = dir.appendingPathComponent("districts").path
         let dp = try almanac("pack", "district-pack", "--period", "2025-10", "--audience", "district-managers", "--out", districts)
         XCTAssertEqual(dp.status, 0, dp.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: districts).filter { !$0.hasPrefix(".") && $0 != "index.html" }.count, 12)
-        let pendle = try run(pdftotext, [districts + "/pendle/district-pack-2025-10-pendle.pdf", "-"]).out
+        let districtSet = districts + "/district-pack/district-managers/2025-10"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: districtSet).filter { !$0.hasPrefix(".") && $0 != "manifest.json" }.count, 12)
+        let pendle = try run(pdftotext, [districtSet + "/pendle/district-pack-2025-10-pendle.pdf", "-"]).out
         XCTAssertTrue(pendle.contains("District monthly pack: Pendle"))
         for other in ["Burnley", "Chorley", "Fylde", "Hyndburn", "Lancaster", "Preston", "Ribble Valley", "Rossendale", "South Ribble", "West Lancashire", "Wyre"] {
             XCTAssertFalse(pendle.contains(other), "the Pendle pack mentions \(other)")
@@ -359,8 +364,9 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(unknown.err.contains("did you mean `cabinet-monthly`?"), unknown.err)
         let empty = try almanac("pack", "cabinet-monthly", "--period", "2030-01", "--out", out)
         XCTAssertEqual(empty.status, 3, empty.err)
-        XCTAssertTrue(try run(pdftotext, [out + "/cabinet-monthly-2030-01.pdf", "-"]).out.contains("No data for January 2030"))
-        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasSuffix(".part") || $0.hasSuffix(".layout") })
+        XCTAssertTrue(try run(pdftotext, [out + "/cabinet-monthly/2030-01/cabinet-monthly-2030-01.pdf", "-"]).out.contains("No data for January 2030"))
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out + "/cabinet-monthly/2030-01").contains { $0.hasSuffix(".part") || $0.hasSuffix(".layout") })
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/cabinet-monthly").sorted(), ["2025-10", "2030-01"])
     }
 
     /// Every published HTML page, checked by axe-core (WCAG 2.2 A and AA, and best practice)
@@ -388,14 +394,14 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try almanac("load").status, 0)
         let out = dir.appendingPathComponent("html").path
         XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2025-10", "--out", out).status, 0)
-        XCTAssertEqual(try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", out + "/profiles").status, 0)
-        XCTAssertEqual(try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", out + "/services").status, 0)
-        XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2030-01", "--out", out + "/empty").status, 3)
+        XCTAssertEqual(try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", out).status, 0)
+        XCTAssertEqual(try almanac("report", "service-deep-dive", "--period", "2025-10", "--audience", "service-leads", "--out", out).status, 0)
+        XCTAssertEqual(try almanac("report", "monthly-performance", "--period", "2030-01", "--out", out).status, 3)
         // A pack beside them, so the index lists PDFs too.
         XCTAssertEqual(try almanac("pack", "cabinet-monthly", "--period", "2025-10", "--out", out).status, 0)
         let checked = try run("/usr/bin/env", ["python3", axe, out])
         XCTAssertEqual(checked.status, 0, checked.out + checked.err)
-        // 1 monthly + 12 district + 8 service + 1 empty report pages, and 4 index pages.
-        XCTAssertEqual(checked.out.components(separatedBy: ": no violations (axe-core 4.").count - 1, 26, checked.out)
+        // 1 monthly + 12 district + 8 service + 1 empty report pages, and the index of them all.
+        XCTAssertEqual(checked.out.components(separatedBy: ": no violations (axe-core 4.").count - 1, 23, checked.out)
     }
 }
