@@ -1,11 +1,9 @@
 import Foundation
 import XCTest
 
-/// One path for every figure: every number in every published CSV (reports, packs, KPI
-/// tiles, audience members) equals what `almanac query` gives for the request recorded
-/// beside it, on the sample and on a warehouse shaped unlike it; and published folders are
-/// history that a later run never overwrites.
-final class PublishedFiguresTests: XCTestCase {
+/// What the publishing tests share: a temporary folder, the built binary run as a user runs
+/// it (with a fixed SOURCE_DATE_EPOCH), a project folder, and an RFC 4180 reader.
+class PublishingTestCase: XCTestCase {
     static let root = EndToEndTests.root
     var dir: URL!
 
@@ -133,6 +131,24 @@ final class PublishedFiguresTests: XCTestCase {
         return (files, numbers)
     }
 
+    func pdftotext(_ path: String) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { throw XCTSkip("pdftotext is not installed; run scripts/setup") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        p.arguments = [path, "-"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// One path for every figure: every number in every published CSV (reports, packs, KPI
+/// tiles, audience members) equals what `almanac query` gives for the request recorded
+/// beside it, on the sample and on a warehouse shaped unlike it.
+final class PublishedFiguresTests: PublishingTestCase {
     // MARK: - The sample
 
     func testEveryPublishedFigureEqualsAlmanacQueryOnTheSample() throws {
@@ -260,16 +276,4 @@ final class PublishedFiguresTests: XCTestCase {
         XCTAssertFalse(text.contains("14 August 2025"), "the North pack must not give the borough's last date")
     }
 
-    func pdftotext(_ path: String) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { throw XCTSkip("pdftotext is not installed; run scripts/setup") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        p.arguments = [path, "-"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }
