@@ -15,13 +15,13 @@ struct GalleryCommand: ParsableCommand {
             written as NN-kind.pdf, .svg and .png.
 
             Example:
-              almanac gallery --out out/gallery --period 2026-03
+              almanac gallery --out gallery --period 2026-03
             """)
 
     @OptionGroup var options: ProjectOptions
 
     @Option(help: "Output folder.")
-    var out: String = "out/gallery"
+    var out: String = "gallery"
 
     @Option(help: "The latest month shown. Default: the latest month in the data.")
     var period: String?
