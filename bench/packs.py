@@ -50,10 +50,10 @@ try:
     pages = int(re.search(r"\((\d+) pages\)", o).group(1))
     results.append(("report monthly-performance", pages, t, m))
     t, m, o = run([almanac, "pack", "cabinet-monthly", "--out", os.path.join(work, "c"), *common])
-    cabinet_pages = int(re.search(r": (\d+) pages", o).group(1))
+    cabinet_pages = int(re.search(r"\((\d+) pages", o).group(1))
     results.append(("pack cabinet-monthly", cabinet_pages, t, m))
     t12, m12, o = run([almanac, "pack", "district-pack", "--audience", "district-managers", "--out", os.path.join(work, "d"), *common])
-    district_pages = sum(int(x) for x in re.findall(r": (\d+) pages", o))
+    district_pages = sum(int(x) for x in re.findall(r"\((\d+) pages", o))
     results.append(("pack district-pack x12", district_pages, t12, m12))
 
     print(f"{'':30} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")

@@ -25,8 +25,8 @@ struct Pack: ParsableCommand {
             says so on every page); 1 failed (nothing changed).
 
             Examples:
-              almanac pack cabinet-monthly --period 2025-10 --out out/packs
-              almanac pack district-pack --audience district-managers --out out/packs
+              almanac pack cabinet-monthly --period 2025-10 --out out/
+              almanac pack district-pack --audience district-managers --out out/
             """)
 
     @OptionGroup var options: ProjectOptions
