@@ -19,6 +19,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
+    /// A date from parts known to be valid (month 1–12, day within it) for any year, so date
+    /// arithmetic is total: moving past year 9999 or before year 1 gives a far date, never a trap.
+    init(unchecked year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The dates Almanac computes with: periods outside are an error, not a calculation.
+    public static let supported = (first: Day(unchecked: 1900, month: 1, day: 1), last: Day(unchecked: 2199, month: 12, day: 31))
+
     /// Parses strict ISO `YYYY-MM-DD`; nil for anything else.
     public init?(iso text: Substring) {
         let u = Array(text.utf8)
@@ -82,15 +93,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The first day of the month `months` after this date's month.
     public func firstOfMonth(adding months: Int = 0) -> Day {
-        let index = year * 12 + (month - 1) + months
-        return Day(year: index / 12, month: index % 12 + 1, day: 1)!
+        let (index, overflow) = (year * 12 + (month - 1)).addingReportingOverflow(months)
+        guard !overflow else { return self }
+        let y = index >= 0 ? index / 12 : (index - 11) / 12
+        return Day(unchecked: y, month: index - y * 12 + 1, day: 1)
     }
 
     /// 0 = Monday … 6 = Sunday (ISO).
     public var weekday: Int { ((ordinal % 7) + 7 + 3) % 7 }
 
     /// Day of year, 1-based.
-    public var dayOfYear: Int { ordinal - Day(year: year, month: 1, day: 1)!.ordinal + 1 }
+    public var dayOfYear: Int { ordinal - Day(unchecked: year, month: 1, day: 1).ordinal + 1 }
 
     /// The UK financial year this date falls in, named by its starting calendar year
     /// (2024 for 1 April 2024 – 31 March 2025).

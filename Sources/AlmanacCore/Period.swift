@@ -19,8 +19,17 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         self.end = grain.nextStart(after: day)
     }
 
-    /// Parses a period as a user writes it; throws a diagnostic naming the accepted forms.
+    /// Parses a period as a user writes it; throws a diagnostic naming the accepted forms, or
+    /// saying the period is outside the years Almanac computes with (1900 to 2199).
     public init(parsing text: String, field: String = "--period") throws {
+        try self.init(parsingUnchecked: text, field: field)
+        guard start >= Day.supported.first, end <= Day.supported.last.adding(days: 1) else {
+            throw Diagnostic(field: field, message: "`\(text)` is outside the supported years, 1900 to 2199",
+                             hint: "choose a period between 1900 and 2199")
+        }
+    }
+
+    private init(parsingUnchecked text: String, field: String) throws {
         let t = text.trimmingCharacters(in: .whitespaces)
         let forms = "use 2025-10 (month), 2025-Q3 (quarter), 2025 (calendar year), FY2024-25 or 2024-25 (financial year) or 2025-10-03 (day)"
         let bad = Diagnostic(field: field, message: "cannot read period `\(text)`", hint: forms)
@@ -40,7 +49,7 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         }
         guard parts.count == 2, parts[0].count == 4, let y = digits(parts[0]) else { throw bad }
         let second = parts[1]
-        if body.count != t.count || (second.count == 2 && t.count == 7 && Int(second).map({ $0 > 12 }) == true) {
+        if body.count != t.count || (second.count == 2 && t.count == 7 && Int(second).map({ $0 > 12 && $0 == (y + 1) % 100 }) == true) {
             // Financial year: FY2024-25 or 2024-25 (the second part is the next year).
             guard second.count == 2, let n = digits(second), n == (y + 1) % 100,
                 let d = Day(year: y, month: 4, day: 1)
@@ -55,6 +64,10 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         if second.count == 2, let m = digits(second), let d = Day(year: y, month: m, day: 1) {
             self.init(grain: .month, containing: d)
             return
+        }
+        if second.count == 2, let m = digits(second), m == 0 || m > 12 {
+            throw Diagnostic(field: field, message: "`\(text)` is not a month: there is no month \(m)",
+                             hint: "months run 01 to 12, e.g. \(y)-10; a financial year is written FY\(y)-\(String(format: "%02d", (y + 1) % 100))")
         }
         if second.count == 2, second.uppercased().hasPrefix("Q"), let q = digits(second.dropFirst()),
             (1...4).contains(q), let d = Day(year: y, month: q * 3 - 2, day: 1)

@@ -132,7 +132,8 @@ public enum PeriodExpression: Hashable, Sendable {
         do {
             self = .fixed(try Period(parsing: text, field: field))
         } catch var d as Diagnostic {
-            d.hint = "use one of: " + PeriodExpression.forms
+            // A specific hint (no month 13, years outside the supported range) stays; an unreadable text gets every form.
+            if d.message.hasPrefix("cannot read period") { d.hint = "use one of: " + PeriodExpression.forms }
             throw d
         }
     }

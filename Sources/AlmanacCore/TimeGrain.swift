@@ -66,7 +66,7 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
             let name = Day.monthNames[d.month - 1]
             return "\(d.day) \(short ? String(name.prefix(3)) : name) \(d.year)"
         case .isoWeek:
-            return short ? key : "week " + key.split(separator: "W").last.map(String.init)! + " of " + String(key.prefix(4))
+            return short ? key : "week " + (key.split(separator: "W").last.map(String.init) ?? key) + " of " + String(key.prefix(4))
         case .year, .financialYear, .financialQuarter:
             return key
         }
@@ -79,8 +79,8 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
         case .isoWeek: return start(of: d).adding(days: 7)
         case .month: return d.firstOfMonth(adding: 1)
         case .quarter, .financialQuarter: return start(of: d).firstOfMonth(adding: 3)
-        case .year: return Day(year: d.year + 1, month: 1, day: 1)!
-        case .financialYear: return Day(year: d.financialYearStart + 1, month: 4, day: 1)!
+        case .year: return Day(unchecked: d.year + 1, month: 1, day: 1)
+        case .financialYear: return Day(unchecked: d.financialYearStart + 1, month: 4, day: 1)
         }
     }
 
@@ -91,9 +91,9 @@ public enum TimeGrain: String, CaseIterable, Sendable, Codable {
         case .isoWeek: return d.adding(days: -d.weekday)
         case .month: return d.firstOfMonth()
         // Calendar and financial quarters share boundaries (Jan, Apr, Jul, Oct).
-        case .quarter, .financialQuarter: return Day(year: d.year, month: ((d.month - 1) / 3) * 3 + 1, day: 1)!
-        case .year: return Day(year: d.year, month: 1, day: 1)!
-        case .financialYear: return Day(year: d.financialYearStart, month: 4, day: 1)!
+        case .quarter, .financialQuarter: return Day(unchecked: d.year, month: ((d.month - 1) / 3) * 3 + 1, day: 1)
+        case .year: return Day(unchecked: d.year, month: 1, day: 1)
+        case .financialYear: return Day(unchecked: d.financialYearStart, month: 4, day: 1)
         }
     }
 

@@ -19,6 +19,15 @@ public struct FilterParser {
 
     private var tokens: [(Token, Int)] = []
     private var position = 0
+    /// How deep `not` and parentheses nest here, and how many conditions have been read:
+    /// both bounded, so no filter can exhaust the stack of this parser or of the planner and
+    /// compiler that walk the expression it returns.
+    private var depth = 0
+    private var conditions = 0
+    /// The deepest nesting of `not` and parentheses a filter may have.
+    public static let maxDepth = 256
+    /// The most conditions one filter may hold.
+    public static let maxConditions = 1_000
     private let source: String
     private let field: String
 
@@ -150,6 +159,13 @@ public struct FilterParser {
 
     private mutating func parseFactor() throws -> FilterExpression {
         let (t, col) = current
+        if isKeyword(t, "not") || t == .lparen {
+            depth += 1
+            guard depth <= Self.maxDepth else {
+                throw error("`not` and parentheses nest more than \(Self.maxDepth) deep", at: col, hint: "simplify the filter")
+            }
+        }
+        defer { if isKeyword(t, "not") || t == .lparen { depth -= 1 } }
         if isKeyword(t, "not") {
             position += 1
             return .not(try parseFactor())
@@ -164,6 +180,10 @@ public struct FilterParser {
         guard case .name(let name) = t, !["and", "or", "in"].contains(name.lowercased()) else {
             throw error("expected a dimension name but found \(describe(t))", at: col,
                         hint: "filters look like: district = 'Preston'")
+        }
+        conditions += 1
+        guard conditions <= Self.maxConditions else {
+            throw error("more than \(Self.maxConditions) conditions", at: col, hint: "use `in (...)` for a list of values")
         }
         position += 1
         var negated = false

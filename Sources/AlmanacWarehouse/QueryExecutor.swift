@@ -190,6 +190,7 @@ public struct QueryExecutor: Sendable {
         var dimensionName: String?
         var topMembers: [String] = []
         if let n = options.top {
+            guard n >= 1 else { throw Diagnostic(field: "--top", message: "--top must be 1 or more, not \(n)", hint: "e.g. --top 5") }
             guard let last = request.by.last(where: { TimeGrain(rawValue: $0) == nil }) else {
                 throw Diagnostic(field: "--top", message: "--top needs a dimension in --by to rank", hint: "e.g. --by district --top 5")
             }

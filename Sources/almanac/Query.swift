@@ -94,6 +94,11 @@ struct Query: ParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
+    func validate() throws {
+        if let top, top < 1 { throw ValidationError("--top must be 1 or more, not \(top): it keeps the N largest members of the last --by dimension") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
+    }
+
     func run() throws {
         try guarded {
             let model = try ModelLoader.load(path: options.modelPath)
