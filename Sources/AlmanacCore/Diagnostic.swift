@@ -43,12 +43,13 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         return s
     }
 
-    /// The one-line form the command line prints, plus the hint on a second line.
+    /// The one-line form the command line prints, plus the hint on a second line. Control
+    /// characters from data or arguments (terminal escape codes) are printed escaped.
     public var description: String {
         var s = ""
-        if let place { s += place + ": " }
-        s += "error: " + message
-        if let hint { s += "\n  hint: " + hint }
+        if let place { s += Terminal.safe(place) + ": " }
+        s += "error: " + Terminal.safe(message, keepNewlines: true)
+        if let hint { s += "\n  hint: " + Terminal.safe(hint, keepNewlines: true) }
         return s
     }
 }

@@ -50,7 +50,7 @@ public enum ModelLoader {
     }
 
     static func readTable(_ r: YAMLReader) throws -> TableDef {
-        try r.checkKeys(["name", "role", "source", "primary_key", "description", "columns", "joins", "year_column"], in: "a table")
+        try r.checkKeys(["name", "role", "source", "primary_key", "description", "columns", "joins", "year_column", "unique"], in: "a table")
         let name = try r.required("name", in: "a table").string("name")
         let roleNode = try r.required("role", in: "table `\(name)`")
         let roleText = try roleNode.string("role")
@@ -58,7 +58,7 @@ public enum ModelLoader {
             throw roleNode.error("unknown table role `\(roleText)`", field: "role", hint: "use `fact`, `dimension` or `denominator`")
         }
         let columns = try r.required("columns", in: "table `\(name)`").items("columns").map { c -> ColumnDef in
-            try c.checkKeys(["name", "type", "required", "description"], in: "a column")
+            try c.checkKeys(["name", "type", "required", "description", "min", "max"], in: "a column")
             let cname = try c.required("name", in: "a column").string("name")
             let typeNode = try c.required("type", in: "column `\(cname)`")
             let typeText = try typeNode.string("type")
@@ -67,9 +67,26 @@ public enum ModelLoader {
                     "unknown column type `\(typeText)`", field: "type",
                     hint: Suggest.hint(for: typeText, in: ColumnType.allCases.map(\.rawValue), noun: "type"))
             }
-            return ColumnDef(
+            var column = ColumnDef(
                 name: cname, type: type, required: try c.optional("required")?.bool("required") ?? true,
                 description: try c.optional("description")?.string("description"), place: place(c))
+            for key in ["min", "max"] {
+                guard let node = c.optional(key) else { continue }
+                let text = try node.string(key)
+                let ok: Bool
+                switch type {
+                case .date: ok = Day(iso: text) != nil
+                case .integer: ok = Int64(text) != nil
+                case .decimal: ok = Double(text)?.isFinite == true
+                case .text: ok = false
+                }
+                guard ok else {
+                    throw node.error("`\(key): \(text)` does not fit column `\(cname)` (\(type.rawValue))", field: key,
+                                     hint: type == .text ? "text columns take no bounds" : type == .date ? "write a date as YYYY-MM-DD" : "write a plain number")
+                }
+                if key == "min" { column.min = text } else { column.max = text }
+            }
+            return column
         }
         let joins = try r.optional("joins")?.items("joins").map { j -> JoinDef in
             try j.checkKeys(["table", "column"], in: "a join")
@@ -77,11 +94,19 @@ public enum ModelLoader {
                 table: try j.required("table", in: "a join").string("table"),
                 column: try j.required("column", in: "a join").string("column"), place: place(j))
         } ?? []
-        return TableDef(
+        var table = TableDef(
             name: name, role: role, source: try r.optional("source")?.string("source") ?? "\(name).csv",
             primaryKey: try r.optional("primary_key")?.string("primary_key"),
             description: try r.optional("description")?.string("description"),
             columns: columns, joins: joins, yearColumn: try r.optional("year_column")?.string("year_column"), place: place(r))
+        if let u = r.optional("unique") {
+            table.unique = try u.names("unique")
+            for c in table.unique where !columns.contains(where: { $0.name == c }) {
+                throw u.error("`unique` names `\(c)`, which is not a column of `\(name)`", field: "unique",
+                              hint: Suggest.hint(for: c, in: columns.map(\.name), noun: "column"))
+            }
+        }
+        return table
     }
 
     static let measureTypes = ["aggregate", "ratio", "share", "rate", "customer_count", "cumulative"]

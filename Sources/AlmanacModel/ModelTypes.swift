@@ -55,6 +55,21 @@ public struct ColumnDef: Sendable {
     public var description: String?
     /// Where it was declared.
     public var place: SourcePlace
+    /// The smallest value a load accepts (`min:`; a date for date columns).
+    public var min: String? = nil
+    /// The largest value a load accepts (`max:`; a date for date columns).
+    public var max: String? = nil
+
+    /// Default bounds: dates from 1990 to 2099, whole numbers within ±2,147,483,647 so that a
+    /// sum over up to four billion rows fits in 64 bits; decimals within ±1e15.
+    public var bounds: (min: String, max: String)? {
+        switch type {
+        case .date: return (min ?? "1990-01-01", max ?? "2099-12-31")
+        case .integer: return (min ?? "-2147483647", max ?? "2147483647")
+        case .decimal: return (min ?? "-1e15", max ?? "1e15")
+        case .text: return nil
+        }
+    }
 }
 
 /// Whether a table holds events (facts) or the things they are about (dimensions).
@@ -96,6 +111,9 @@ public struct TableDef: Sendable {
     public var joins: [JoinDef]
     /// For a denominator: the column holding the calendar year each row applies to.
     public var yearColumn: String?
+    /// The columns that identify a row (`unique:`): a row already present under the same
+    /// values is refused (or, with --replace, replaced), so a re-export never counts twice.
+    public var unique: [String] = []
     /// Where it was declared.
     public var place: SourcePlace
 

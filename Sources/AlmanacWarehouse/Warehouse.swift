@@ -51,6 +51,12 @@ public final class Warehouse: Sendable {
             }
             try db.create(index: "_almanac_loads_sha", on: "_almanac_loads", columns: ["table_name", "sha256"])
         }
+        m.registerMigration("v2: the days each load covers") { db in
+            try db.alter(table: "_almanac_loads") { t in
+                t.add(column: "first_day", .text)
+                t.add(column: "last_day", .text)
+            }
+        }
         return m
     }
 

@@ -41,8 +41,13 @@ public struct LoadFailure: Error, Sendable, CustomStringConvertible {
 
 /// How a load behaves.
 public struct LoadOptions: Sendable {
-    /// Replace the rows of fact tables instead of appending (dimension rows are always upserted by key).
+    /// Replace, in fact and denominator tables, exactly the rows of earlier loads of a file
+    /// of the same name, and rows with the same unique key; dimension rows are always
+    /// upserted by key.
     public var replace = false
+    /// Accept an extract with a header and no rows (otherwise refused: an empty export is
+    /// almost always a broken one).
+    public var allowEmpty = false
     /// Stop collecting errors after this many.
     public var maxErrors = 20
     /// Called with (file, bytes done, bytes total) as big files are read.
@@ -55,24 +60,39 @@ public struct LoadOptions: Sendable {
 }
 
 extension Warehouse {
-    /// Loads CSV files into the model's tables, all or nothing.
-    ///
-    /// `files` maps table names to CSV paths. Each file's header must name the table's
-    /// columns (any order); every value is checked against its column's type and every key
-    /// against the table it joins to. Any problem rolls the whole load back. A file whose
-    /// bytes were loaded into the same table before is skipped, so it is never counted twice.
+    /// Loads CSV files into the model's tables, all or nothing; `files` maps table names to
+    /// one CSV path each.
     public func load(model: SemanticModel, files: [String: String], options: LoadOptions = LoadOptions()) throws -> LoadReport {
-        for name in files.keys where model.table(name) == nil {
+        try load(model: model, batch: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, options: options)
+    }
+
+    /// Loads CSV files into the model's tables, all or nothing, in one transaction.
+    ///
+    /// `batch` lists (table, path) pairs; a table may have several files, loaded together.
+    /// Each file's header must name the table's columns (any order, each once); every value
+    /// is checked against its column's type and bounds, text for control characters, every
+    /// key against the table it joins to, and every row's unique key against the rows already
+    /// there. Every fact and denominator row records the load it came from and its line, so
+    /// `--replace` replaces exactly an earlier load of the same file name. Any problem rolls
+    /// the whole load back. A file whose bytes were loaded into the same table before is
+    /// skipped, so it is never counted twice.
+    public func load(model: SemanticModel, batch: [(table: String, path: String)], options: LoadOptions = LoadOptions()) throws -> LoadReport {
+        for (name, _) in batch where model.table(name) == nil {
             throw Diagnostic(field: "table", message: "no table `\(name)` in the model",
                              hint: Suggest.hint(for: name, in: model.tables.map(\.name), noun: "table"))
         }
         var report = LoadReport(entries: [])
+        var current = ""
         do {
             try queue.write { db in
+                // A rolled-back load may have created tables: what the schema holds is read afresh.
+                db.clearSchemaCache()
                 for table in model.loadOrder {
-                    guard let path = files[table.name] else { continue }
-                    let entry = try load(table: table, path: path, model: model, db: db, options: options, report: &report)
-                    report.entries.append(entry)
+                    for (name, path) in batch where name == table.name {
+                        current = path
+                        let entry = try load(table: table, path: path, model: model, db: db, options: options, report: &report)
+                        report.entries.append(entry)
+                    }
                 }
             }
         } catch let failure as LoadFailure {
@@ -80,9 +100,43 @@ extension Warehouse {
         } catch let d as Diagnostic {
             throw LoadFailure(report: report, diagnostics: [d])
         } catch let e as DatabaseError {
-            throw LoadFailure(report: report, diagnostics: [Diagnostic(file: path, message: "database error: \(e.message ?? "\(e)")")])
+            throw LoadFailure(report: report, diagnostics: [Diagnostic(file: current, message: "database error: \(e.message ?? "\(e)")")])
         }
         return report
+    }
+
+    /// The columns that identify a row of an appended table: its declared `unique:`, or for
+    /// a denominator its keys and year.
+    static func uniqueKey(_ t: TableDef) -> [String] {
+        if !t.unique.isEmpty { return t.unique }
+        if t.role == .denominator, let year = t.yearColumn { return t.joins.map(\.column) + [year] }
+        return []
+    }
+
+    /// Adds row provenance (`_load_id`, `_line`) and the unique index to an appended table,
+    /// including one created before they existed. Rows already there are attributed to the
+    /// table's only earlier load when there was exactly one.
+    private func prepareAppended(_ t: TableDef, db: Database) throws {
+        let existing = Set(try db.columns(in: t.name).map(\.name))
+        if !existing.contains("_load_id") {
+            try db.execute(sql: "ALTER TABLE \(t.name.quotedDatabaseIdentifier) ADD COLUMN _load_id INTEGER")
+            try db.execute(sql: "ALTER TABLE \(t.name.quotedDatabaseIdentifier) ADD COLUMN _line INTEGER")
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM _almanac_loads WHERE table_name = ?", arguments: [t.name])
+            if ids.count == 1 { try db.execute(sql: "UPDATE \(t.name.quotedDatabaseIdentifier) SET _load_id = ?", arguments: [ids[0]]) }
+        }
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS \("\(t.name)__load".quotedDatabaseIdentifier) ON \(t.name.quotedDatabaseIdentifier)(_load_id)")
+        let key = Self.uniqueKey(t)
+        guard !key.isEmpty else { return }
+        let index = "\(t.name)__unique"
+        if try !db.indexes(on: t.name).contains(where: { $0.name == index }) {
+            do {
+                try db.execute(sql: "CREATE UNIQUE INDEX \(index.quotedDatabaseIdentifier) ON \(t.name.quotedDatabaseIdentifier)(\(key.map(\.quotedDatabaseIdentifier).joined(separator: ", ")))")
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+                throw Diagnostic(file: t.place.file, line: t.place.line, column: t.place.column, field: "unique",
+                                 message: "`\(t.name)` already holds rows with the same \(key.joined(separator: ", ")), so they cannot be made unique",
+                                 hint: "rebuild the warehouse from clean extracts (delete it and run `almanac load`)")
+            }
+        }
     }
 
     private func createTable(_ t: TableDef, db: Database) throws {
@@ -124,18 +178,29 @@ extension Warehouse {
         }
         // Facts and denominators are appended, so a changed extract under a known name could
         // count rows twice; dimensions are upserted by key and cannot.
-        if t.role != .dimension {
-            if options.replace {
-                try db.execute(sql: "DELETE FROM \(t.name.quotedDatabaseIdentifier)")
-                try db.execute(sql: "DELETE FROM _almanac_loads WHERE table_name = ?", arguments: [t.name])
-            } else if let previous = try String.fetchOne(
+        let appended = t.role != .dimension
+        if appended {
+            try prepareAppended(t, db: db)
+            let earlier = try Int64.fetchAll(db, sql: "SELECT id FROM _almanac_loads WHERE table_name = ? AND file_name = ?", arguments: [t.name, fileName])
+            if options.replace, !earlier.isEmpty {
+                // Exactly the rows of the earlier loads of this file name; other extracts' rows stay.
+                let list = earlier.map(String.init).joined(separator: ", ")
+                try db.execute(sql: "DELETE FROM \(t.name.quotedDatabaseIdentifier) WHERE _load_id IN (\(list))")
+                try db.execute(sql: "DELETE FROM _almanac_loads WHERE id IN (\(list))")
+            } else if !earlier.isEmpty, let previous = try String.fetchOne(
                 db, sql: "SELECT loaded_at FROM _almanac_loads WHERE table_name = ? AND file_name = ? ORDER BY id DESC LIMIT 1",
                 arguments: [t.name, fileName])
             {
                 throw Diagnostic(file: path, message: "a different \(fileName) was loaded into `\(t.name)` on \(previous); loading this one too would count its overlapping rows twice",
-                                 hint: "pass --replace to replace the rows of `\(t.name)` with this file's, or give the new extract its own name if it holds only new rows")
+                                 hint: "pass --replace to replace exactly the rows that earlier \(fileName) loaded, or give the new extract its own name if it holds only new rows")
             }
         }
+        let stamp = ISO8601DateFormatter().string(from: options.now())
+        try db.execute(
+            sql: "INSERT INTO _almanac_loads (table_name, file_name, sha256, rows, loaded_at) VALUES (?, ?, ?, 0, ?)",
+            arguments: [t.name, fileName, digest, stamp])
+        let loadID = db.lastInsertedRowID
+        let key = appended ? Self.uniqueKey(t) : []
 
         // Keys this table's joins must find, from the warehouse as it stands in this transaction.
         var keySets: [(column: String, table: String, keys: Set<String>)] = []
@@ -155,10 +220,28 @@ extension Warehouse {
         var problems: [Diagnostic] = []
         var statement: Statement?
         let verb = t.role == .dimension ? "INSERT OR REPLACE" : "INSERT"
-        let columnList = t.columns.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
+        let insertColumns = t.columns.map(\.name) + (appended ? ["_load_id", "_line"] : [])
+        let columnList = insertColumns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
         statement = try db.makeStatement(
-            sql: "\(verb) INTO \(t.name.quotedDatabaseIdentifier) (\(columnList)) VALUES (\(Array(repeating: "?", count: t.columns.count).joined(separator: ", ")))")
-        var values = [DatabaseValue](repeating: .null, count: t.columns.count)
+            sql: "\(verb) INTO \(t.name.quotedDatabaseIdentifier) (\(columnList)) VALUES (\(Array(repeating: "?", count: insertColumns.count).joined(separator: ", ")))")
+        var values = [DatabaseValue](repeating: .null, count: insertColumns.count)
+        if appended { values[t.columns.count] = loadID.databaseValue }
+        // The unique key's columns, and statements to find (and, with --replace, remove) a row already there.
+        let keyIndexes = key.compactMap { k in t.columns.firstIndex { $0.name == k } }
+        let keyWhere = key.map { "\($0.quotedDatabaseIdentifier) IS ?" }.joined(separator: " AND ")
+        let findKey = key.isEmpty ? nil : try db.makeStatement(sql: """
+            SELECT l.file_name, r._line, r._load_id FROM \(t.name.quotedDatabaseIdentifier) r
+            LEFT JOIN _almanac_loads l ON l.id = r._load_id WHERE \(keyWhere)
+            """)
+        let deleteKey = key.isEmpty || !options.replace ? nil
+            : try db.makeStatement(sql: "DELETE FROM \(t.name.quotedDatabaseIdentifier) WHERE \(keyWhere) AND _load_id IS NOT ?")
+        // A dimension's primary key, once per file.
+        let pkIndex = t.role == .dimension ? t.primaryKey.flatMap { pk in t.columns.firstIndex { $0.name == pk } } : nil
+        var seenKeys: [String: Int] = [:]
+        // Bounds, by column.
+        let bounds = t.columns.map { $0.bounds }
+        var firstDay: String?, lastDay: String?
+        let timeIndex = model.time.table == t.name ? t.columns.firstIndex { $0.name == model.time.column } : nil
         // Per-column facts hoisted out of the row loop.
         let columnCount = t.columns.count
         let types = t.columns.map(\.type)
@@ -167,6 +250,15 @@ extension Warehouse {
         try reader.forEachRecord(progress: { done in options.progress?(path, done, reader.byteCount) }) { record in
             if header.isEmpty {
                 header = record.fields
+                var firstAt: [String: Int] = [:]
+                for (i, h) in header.enumerated() {
+                    if let j = firstAt[h] {
+                        throw Diagnostic(file: path, line: record.line, column: record.columns[i], field: h,
+                                         message: "the header names `\(Terminal.safe(h))` twice (fields \(j + 1) and \(i + 1))",
+                                         hint: "remove or rename one of them")
+                    }
+                    firstAt[h] = i
+                }
                 for c in t.columns {
                     guard let i = header.firstIndex(of: c.name) else {
                         let guess = header.first { h in !t.columns.contains { $0.name == h } && Suggest.nearest(to: h, in: [c.name]) != nil }
@@ -202,14 +294,14 @@ extension Warehouse {
             for ci in 0..<columnCount {
                 let fi = positions[ci]
                 let raw = record.fields[fi]
-                switch convert(raw, type: types[ci], required: required[ci]) {
+                switch convert(raw, type: types[ci], required: required[ci], bounds: bounds[ci]) {
                 case .success(let v): values[ci] = v
                 case .failure(let reason):
                     bad = true
                     if problems.count < options.maxErrors {
                         let name = t.columns[ci].name
                         problems.append(Diagnostic(file: path, line: record.line, column: record.columns[fi], field: name,
-                                                   message: "\(reason.message) in column `\(name)`: `\(raw)`",
+                                                   message: "\(reason.message) in column `\(name)`: `\(Terminal.safe(raw))`",
                                                    hint: reason.hint ?? "every row needs a `\(name)`"))
                     }
                 }
@@ -225,28 +317,68 @@ extension Warehouse {
                     }
                 }
             }
+            if !bad, let pkIndex {
+                let k = record.fields[positions[pkIndex]]
+                if let other = seenKeys[k] {
+                    bad = true
+                    if problems.count < options.maxErrors {
+                        problems.append(Diagnostic(file: path, line: record.line, column: record.columns[positions[pkIndex]], field: t.columns[pkIndex].name,
+                                                   message: "`\(Terminal.safe(k))` is already the key of line \(other) (\(fileName):\(other)); a key names one row",
+                                                   hint: "remove one of the two rows, or correct the key"))
+                    }
+                } else {
+                    seenKeys[k] = record.line
+                }
+            }
             if bad {
                 rejected += 1
                 return
             }
             if problems.isEmpty {
+                if let timeIndex, case .string(let day) = values[timeIndex].storage {
+                    if firstDay.map({ day < $0 }) ?? true { firstDay = day }
+                    if lastDay.map({ day > $0 }) ?? true { lastDay = day }
+                }
+                if appended { values[t.columns.count + 1] = record.line.databaseValue }
+                if let deleteKey {
+                    deleteKey.setUncheckedArguments(StatementArguments(keyIndexes.map { values[$0] } + [loadID.databaseValue]))
+                    try deleteKey.execute()
+                }
                 statement!.setUncheckedArguments(StatementArguments(values))
-                try statement!.execute()
-                loaded += 1
+                do {
+                    try statement!.execute()
+                    loaded += 1
+                } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && findKey != nil {
+                    rejected += 1
+                    findKey!.setUncheckedArguments(StatementArguments(keyIndexes.map { values[$0] }))
+                    let row = try Row.fetchOne(findKey!)
+                    let where_: String
+                    if let row, let otherLoad: Int64 = row[2], otherLoad == loadID {
+                        where_ = "line \((row[1] as Int64?) ?? 0) of this file"
+                    } else if let row {
+                        where_ = "\((row[0] as String?) ?? "an earlier load"):\((row[1] as Int64?).map(String.init) ?? "?")"
+                    } else {
+                        where_ = "a row already loaded"
+                    }
+                    problems.append(Diagnostic(file: path, line: record.line, column: 1, field: key.joined(separator: ", "),
+                                               message: "this row has the same \(key.joined(separator: ", ")) as \(where_): loading it would count it twice",
+                                               hint: options.replace ? "remove one of the two rows" : "pass --replace to replace the rows already loaded with this file's, or remove the duplicate"))
+                }
             }
         }
         if header.isEmpty {
             problems.append(Diagnostic(file: path, line: 1, message: "the file is empty", hint: "a CSV extract starts with a header row"))
+        } else if read == 0 && !options.allowEmpty {
+            problems.append(Diagnostic(file: path, line: 2, message: "the extract has a header but no rows",
+                                       hint: "an empty export is usually a broken one; pass --allow-empty if it really has nothing to add"))
         }
         if !problems.isEmpty {
             report.entries.append(LoadReport.Entry(table: t.name, file: path, read: read, loaded: 0, rejected: rejected))
             throw LoadFailure(report: report, diagnostics: problems)
         }
         try createIndexes(t, db: db)
-        let stamp = ISO8601DateFormatter().string(from: options.now())
-        try db.execute(
-            sql: "INSERT INTO _almanac_loads (table_name, file_name, sha256, rows, loaded_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [t.name, fileName, digest, loaded, stamp])
+        try db.execute(sql: "UPDATE _almanac_loads SET rows = ?, first_day = ?, last_day = ? WHERE id = ?",
+                       arguments: [loaded, firstDay, lastDay, loadID])
         return LoadReport.Entry(table: t.name, file: path, read: read, loaded: loaded, rejected: 0)
     }
 
@@ -255,17 +387,26 @@ extension Warehouse {
         var hint: String?
     }
 
-    private func convert(_ raw: String, type: ColumnType, required: Bool) -> Result<DatabaseValue, Reason> {
+    private func convert(_ raw: String, type: ColumnType, required: Bool, bounds: (min: String, max: String)?) -> Result<DatabaseValue, Reason> {
         if raw.isEmpty {
             return required ? .failure(Reason(message: "missing value", hint: nil)) : .success(.null)
         }
+        func outside(_ shown: String) -> Result<DatabaseValue, Reason> {
+            .failure(Reason(message: "\(shown) is outside the range \(bounds?.min ?? "") to \(bounds?.max ?? "")",
+                            hint: "correct the value, or declare `min:` / `max:` for the column in the model"))
+        }
         switch type {
         case .text:
+            // NUL and other control characters (tab aside) corrupt text and terminals: refused.
+            if raw.unicodeScalars.contains(where: { ($0.value < 0x20 && $0.value != 0x09) || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+                return .failure(Reason(message: "a control character", hint: "remove control characters (such as NUL or escape codes) from the extract"))
+            }
             return .success(raw.databaseValue)
         case .integer:
             guard let v = Int64(raw) else {
                 return .failure(Reason(message: "not a whole number", hint: "write whole numbers with digits only, no separators or units"))
             }
+            if let bounds, let lo = Int64(bounds.min), let hi = Int64(bounds.max), v < lo || v > hi { return outside("the number") }
             return .success(v.databaseValue)
         case .decimal:
             // Plain decimal notation only: Double() alone would also take "nan", "inf" and hex.
@@ -274,11 +415,13 @@ extension Warehouse {
             else {
                 return .failure(Reason(message: "not a number", hint: "write plain numbers such as 1234.50, with no currency symbol or thousands separator"))
             }
+            if let bounds, let lo = Double(bounds.min), let hi = Double(bounds.max), v < lo || v > hi { return outside("the number") }
             return .success(v.databaseValue)
         case .date:
             guard Day(iso: raw) != nil else {
                 return .failure(Reason(message: "not a valid date", hint: "write dates as YYYY-MM-DD (ISO 8601), e.g. 2025-10-31"))
             }
+            if let bounds, raw < bounds.min || raw > bounds.max { return outside("the date") }
             return .success(raw.databaseValue)
         }
     }

@@ -14,9 +14,14 @@ struct Load: ParsableCommand {
 
             Every value is checked against the model's column types and every key against the \
             table it joins to. If any row is bad, nothing is loaded and the warehouse is left \
-            exactly as it was; each problem is printed as file:line:col. A file whose bytes were \
-            loaded before is skipped, so nothing is counted twice. Use --replace to replace a \
-            fact table's rows with a corrected extract.
+            exactly as it was; each problem is printed as file:line:col. Values must fit their \
+            column's range (dates 1990 to 2099 unless the model says otherwise), text may hold no \
+            control characters, a dimension's keys and a table's `unique:` key name one row each. \
+            A file whose bytes were loaded before is skipped, so nothing is counted twice; a \
+            different file under a name loaded before is refused, and --replace replaces exactly \
+            the rows that earlier file loaded (and rows with the same unique key), nothing else. \
+            Several files for one table load together. An extract with no rows is refused \
+            unless --allow-empty.
 
             Examples:
               almanac load
@@ -29,8 +34,11 @@ struct Load: ParsableCommand {
     @Option(help: "Folder of CSV extracts named as the model's tables' sources (default: PROJECT/sample-data).")
     var data: String?
 
-    @Flag(help: "Replace the rows of fact tables instead of refusing a changed file.")
+    @Flag(help: "Replace exactly the rows an earlier file of the same name loaded (and rows with the same unique key), instead of refusing a changed file.")
     var replace = false
+
+    @Flag(help: "Accept an extract with a header and no rows.")
+    var allowEmpty = false
 
     @Argument(help: "Files to load (TABLE=PATH or PATH named like a table's source). Default: all tables.")
     var files: [String] = []
@@ -38,27 +46,28 @@ struct Load: ParsableCommand {
     func run() throws {
         try guarded {
             let model = try ModelLoader.load(path: options.modelPath)
-            var mapping: [String: String] = [:]
+            var mapping: [(table: String, path: String)] = []
             if files.isEmpty {
                 let folder = data ?? options.path("sample-data")
-                for t in model.tables { mapping[t.name] = (folder as NSString).appendingPathComponent(t.source) }
+                for t in model.tables { mapping.append((t.name, (folder as NSString).appendingPathComponent(t.source))) }
             } else {
                 for f in files {
                     if let eq = f.firstIndex(of: "="), model.table(String(f[..<eq])) != nil {
-                        mapping[String(f[..<eq])] = String(f[f.index(after: eq)...])
+                        mapping.append((String(f[..<eq]), String(f[f.index(after: eq)...])))
                     } else {
                         let name = (f as NSString).lastPathComponent
                         guard let t = model.tables.first(where: { $0.source == name || $0.name + ".csv" == name }) else {
                             throw Diagnostic(file: f, message: "cannot tell which table this file is for",
                                              hint: "write TABLE=PATH, with TABLE one of: " + model.tables.map(\.name).joined(separator: ", "))
                         }
-                        mapping[t.name] = f
+                        mapping.append((t.name, f))
                     }
                 }
             }
             let warehouse = try Warehouse(path: options.warehousePath)
             var loadOptions = LoadOptions()
             loadOptions.replace = replace
+            loadOptions.allowEmpty = allowEmpty
             let interactive = isatty(2) != 0
             loadOptions.progress = { file, done, total in
                 guard total > 32 << 20 else { return }
@@ -69,7 +78,7 @@ struct Load: ParsableCommand {
                 if interactive && done >= total { print("", to: &err) }
             }
             let start = Date()
-            let report = try warehouse.load(model: model, files: mapping, options: loadOptions)
+            let report = try warehouse.load(model: model, batch: mapping, options: loadOptions)
             print("table        file                                   read     loaded  rejected")
             for e in report.entries {
                 let name = (e.file as NSString).lastPathComponent

@@ -102,7 +102,7 @@ final class LoadValidationTests: WarehouseTestCase {
         files["activity"] = try write("activity.csv", header + good)
         _ = try w.load(model: model, files: files)
         let before = try fingerprint(w)
-        let changed = try write("activity.csv", header + good + good)
+        let changed = try write("activity.csv", header + good + good.replacingOccurrences(of: "2025-10-01", with: "2025-10-02"))
         XCTAssertThrowsError(try w.load(model: model, files: ["activity": changed])) { e in
             XCTAssertTrue("\(e)".contains("--replace"))
         }
