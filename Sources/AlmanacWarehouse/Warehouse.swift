@@ -10,6 +10,17 @@ public final class Warehouse: Sendable {
     /// Where the database file is, as the user named it.
     public let path: String
     let queue: DatabaseQueue
+    /// The connection of the snapshot being read, while `snapshot` runs.
+    private let current = SnapshotBox()
+
+    /// Seconds a command waits for another's write lock before giving up
+    /// (`ALMANAC_LOCK_TIMEOUT`, default 600).
+    static var lockTimeout: Double {
+        ProcessInfo.processInfo.environment["ALMANAC_LOCK_TIMEOUT"].flatMap(Double.init).map { max(0, min($0, 86_400)) } ?? 600
+    }
+
+    /// A file beside the warehouse naming the command that holds its write lock.
+    var holderPath: String { path + ".holder" }
 
     /// Opens (creating if needed) the warehouse at `path`, creating its folder too.
     public init(path: String) throws {
@@ -20,13 +31,69 @@ public final class Warehouse: Sendable {
         }
         var config = Configuration()
         config.foreignKeysEnabled = false
+        // WAL: readers see one committed state and never block a load, nor a load them.
+        config.prepareDatabase { db in
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+        }
+        // Another command writing: wait (saying so after a second and a half), then give up
+        // with a clear message rather than failing at once with "database is locked".
+        let started = Date()
+        let timeout = Warehouse.lockTimeout
+        let holder = path + ".holder"
+        let said = SnapshotBox()
+        config.busyMode = .callback { _ in
+            let waited = Date().timeIntervalSince(started)
+            if waited > 1.5 && !said.flag {
+                said.flag = true
+                let who = (try? String(contentsOfFile: holder, encoding: .utf8)).map { " (\($0.trimmingCharacters(in: .whitespacesAndNewlines)))" } ?? ""
+                FileHandle.standardError.write(Data("waiting for another command that is writing to the warehouse\(who)…\n".utf8))
+            }
+            guard waited < timeout else { return false }
+            usleep(50_000)
+            return true
+        }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
             try Warehouse.migrator.migrate(queue)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+            throw Warehouse.lockError(path: path)
         } catch let e as DatabaseError {
             throw Diagnostic(file: path, message: "cannot open the warehouse: \(e.message ?? "\(e)")",
                              hint: "check the path is a writable folder, or pass --warehouse PATH")
         }
+    }
+
+    /// The error for a lock held longer than the wait allows, naming what holds it if known.
+    static func lockError(path: String) -> Diagnostic {
+        let who = (try? String(contentsOfFile: path + ".holder", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Diagnostic(file: path, message: "another command has held the warehouse's write lock for more than \(Int(lockTimeout)) s"
+                            + (who.map { ": \($0)" } ?? " (not an almanac command that says who it is)"),
+                          hint: "wait for it to finish and run this again, or set ALMANAC_LOCK_TIMEOUT to wait longer")
+    }
+
+    /// Runs `body` on one consistent snapshot of the warehouse: every query it makes sees
+    /// the same committed data, even if a load commits meanwhile.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        if current.db != nil { return try body() }
+        return try queue.inDatabase { db in
+            try db.execute(sql: "BEGIN DEFERRED TRANSACTION")
+            // The snapshot starts with the first read.
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master")
+            current.db = db
+            defer {
+                current.db = nil
+                try? db.execute(sql: "COMMIT")
+            }
+            return try body()
+        }
+    }
+
+    /// Reads through the snapshot's connection while one is open, or a read of its own.
+    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = current.db { return try body(db) }
+        return try queue.read(body)
     }
 
     /// Opens an existing warehouse; a clear error when nothing has been loaded yet.
@@ -76,7 +143,7 @@ public final class Warehouse: Sendable {
 
     /// Every load so far, oldest first.
     public func loads() throws -> [LoadRecord] {
-        try queue.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT table_name, file_name, sha256, rows, loaded_at FROM _almanac_loads ORDER BY id").map {
                 LoadRecord(table: $0[0], file: $0[1], sha256: $0[2], rows: $0[3], loadedAt: $0[4])
             }
@@ -85,7 +152,7 @@ public final class Warehouse: Sendable {
 
     /// Row counts of the model's tables (0 for a table not yet created).
     public func rowCounts(model: SemanticModel) throws -> [(table: String, rows: Int)] {
-        try queue.read { db in
+        try reading { db in
             try model.tables.map { t in
                 let exists = try db.tableExists(t.name)
                 return (t.name, exists ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.name.quotedDatabaseIdentifier)") ?? 0 : 0)
@@ -97,7 +164,7 @@ public final class Warehouse: Sendable {
     /// mismatch is reported at the model line that declares the column.
     public func verify(model: SemanticModel) throws {
         var problems: [Diagnostic] = []
-        try queue.read { db in
+        try reading { db in
             for t in model.tables {
                 guard try db.tableExists(t.name) else {
                     problems.append(t.place.error("table `\(t.name)` is not in the warehouse \(path)",
@@ -121,7 +188,7 @@ public final class Warehouse: Sendable {
     /// Package-internal: everything outside the warehouse asks `QueryExecutor`, the one entry point.
     package func run(_ query: CompiledQuery) throws -> DataTable {
         let arguments = StatementArguments(query.parameters.map(\.databaseValue))
-        return try queue.read { db in
+        return try reading { db in
             var text: [[String?]] = Array(repeating: [], count: query.columns.count)
             var integers: [[Int64?]] = Array(repeating: [], count: query.columns.count)
             var reals: [[Double?]] = Array(repeating: [], count: query.columns.count)
@@ -164,7 +231,7 @@ public final class Warehouse: Sendable {
 
     /// Runs raw SQL for tests and benchmarks that check Almanac against hand-written SQL.
     public func rawRows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[DatabaseValue]] {
-        try queue.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
                 (0..<row.count).map { row[$0] }
             }
@@ -173,7 +240,7 @@ public final class Warehouse: Sendable {
 
     /// The earliest and latest date in the fact's time column, or nil when empty.
     public func dateRange(model: SemanticModel) throws -> (first: Day, last: Day)? {
-        try queue.read { db in
+        try reading { db in
             guard try db.tableExists(model.time.table) else { return nil }
             let c = model.time.column.quotedDatabaseIdentifier, t = model.time.table.quotedDatabaseIdentifier
             // Two queries: SQLite answers a lone MIN or MAX from the index in one step, but
@@ -196,4 +263,10 @@ extension SQLValue {
         case .real(let d): return d.databaseValue
         }
     }
+}
+
+/// Holds the connection of an open snapshot (and a flag), for one thread at a time.
+final class SnapshotBox: @unchecked Sendable {
+    var db: Database?
+    var flag = false
 }

@@ -83,22 +83,33 @@ extension Warehouse {
         }
         var report = LoadReport(entries: [])
         var current = ""
+        // Say who holds the write lock, for a command that has to wait for it.
+        let holder = "almanac load, process \(getpid()), since \(ISO8601DateFormatter().string(from: Date()))"
+        var wroteHolder = false
+        defer { if wroteHolder { try? FileManager.default.removeItem(atPath: holderPath) } }
         do {
-            try queue.write { db in
-                // A rolled-back load may have created tables: what the schema holds is read afresh.
-                db.clearSchemaCache()
-                for table in model.loadOrder {
-                    for (name, path) in batch where name == table.name {
-                        current = path
-                        let entry = try load(table: table, path: path, model: model, db: db, options: options, report: &report)
-                        report.entries.append(entry)
+            try queue.writeWithoutTransaction { db in
+                // IMMEDIATE: the write lock is taken (or waited for) before anything is read.
+                try db.inTransaction(.immediate) {
+                    wroteHolder = (try? holder.write(toFile: holderPath, atomically: true, encoding: .utf8)) != nil
+                    // A rolled-back load may have created tables: what the schema holds is read afresh.
+                    db.clearSchemaCache()
+                    for table in model.loadOrder {
+                        for (name, path) in batch where name == table.name {
+                            current = path
+                            let entry = try load(table: table, path: path, model: model, db: db, options: options, report: &report)
+                            report.entries.append(entry)
+                        }
                     }
+                    return .commit
                 }
             }
         } catch let failure as LoadFailure {
             throw failure
         } catch let d as Diagnostic {
             throw LoadFailure(report: report, diagnostics: [d])
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY {
+            throw LoadFailure(report: report, diagnostics: [Warehouse.lockError(path: path)])
         } catch let e as DatabaseError {
             throw LoadFailure(report: report, diagnostics: [Diagnostic(file: current, message: "database error: \(e.message ?? "\(e)")")])
         }

@@ -151,8 +151,11 @@ struct Query: ParsableCommand {
             queryOptions.totals = totals
             let timings = QueryExecutor.Timings()
             let executor = QueryExecutor(model: model, warehouse: warehouse)
-            let table = try combinations.map { try executor.combinations(of: $0, request: request, period: resolved) }
-                ?? executor.run(request, period: resolved, options: queryOptions, timings: timings)
+            // Comparisons, top N and totals run several statements: all on one snapshot.
+            let table = try warehouse.snapshot {
+                try combinations.map { try executor.combinations(of: $0, request: request, period: resolved) }
+                    ?? executor.run(request, period: resolved, options: queryOptions, timings: timings)
+            }
             if timing {
                 var err = StandardError()
                 let own = timings.total - timings.database

@@ -89,7 +89,8 @@ struct PublishOptions: ParsableArguments {
                 model: model, warehouse: warehouse,
                 paths: .init(reports: options.path("reports"), templates: options.path("templates"), packs: options.path("packs"), model: options.modelPath))
             let started = Date()
-            let result = try publish(publisher, chosen, day)
+            // One consistent snapshot: a load committing meanwhile changes nothing in this publication.
+            let result = try warehouse.snapshot { try publish(publisher, chosen, day) }
             try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: options.path("templates")).organisation)
             print(Self.summary(result, out: out, seconds: Date().timeIntervalSince(started)))
             if result.partial {
