@@ -11,6 +11,7 @@ enum FilterReferenceCheck {
         let chars = Array(filter)
         var i = 0
         var expectName = true
+        var depth = 0, opened = 0
         while i < chars.count {
             let c = chars[i]
             if c == "'" {
@@ -41,8 +42,21 @@ enum FilterReferenceCheck {
                 }
                 continue
             }
-            if c == "(" { expectName = true }
+            if c == "(" {
+                expectName = true
+                depth += 1
+                if depth == 1 { opened = i + 1 }
+            }
+            if c == ")" {
+                depth -= 1
+                if depth < 0 {
+                    throw Diagnostic(field: field, message: "the filter `\(filter)` closes a bracket it never opened (column \(i + 1))", hint: "remove the `)` or add its `(`")
+                }
+            }
             i += 1
+        }
+        if depth > 0 {
+            throw Diagnostic(field: field, message: "the filter `\(filter)` opens a bracket it never closes (column \(opened))", hint: "add the closing `)`")
         }
         return result
     }

@@ -131,6 +131,34 @@ public enum ModelValidator {
                 }
             }
         }
+        // Measures built on measures must bottom out: a cycle (a over b over a) has no value.
+        var state: [String: Int] = [:]  // 1: being visited, 2: done
+        func references(_ kind: MeasureKind) -> [String] {
+            switch kind {
+            case .ratio(let n, let d): return [n, d]
+            case .share(let of), .cumulative(let of, _): return [of]
+            case .rate(let n, _, _, _): return [n]
+            default: return []
+            }
+        }
+        var reported = Set<String>()
+        func visit(_ name: String, path: [String]) {
+            guard let measure = m.measure(name), path.count <= m.measures.count else { return }
+            if state[name] == 2 { return }
+            if state[name] == 1 {
+                let cycle = Array(path[(path.firstIndex(of: name) ?? 0)...]) + [name]
+                if reported.insert(Set(cycle).sorted().joined(separator: ",")).inserted {
+                    problems.append(measure.place.error("measures refer to each other in a cycle: " + cycle.map { "`\($0)`" }.joined(separator: " → "),
+                                                        hint: "one of them must be an aggregate of a column"))
+                }
+                return
+            }
+            state[name] = 1
+            for r in references(measure.kind) where r != name { visit(r, path: path + [name]) }
+            state[name] = 2
+        }
+        for measure in m.measures { visit(measure.name, path: []) }
+
         let time = m.time
         if let t = checkTable(time.table, at: time.place, field: "table", role: .fact) {
             checkColumn(time.column, in: t, at: time.place, field: "column", owner: "the time dimension")

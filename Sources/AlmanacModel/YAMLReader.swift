@@ -19,12 +19,41 @@ public struct YAMLReader {
             return YAMLReader(file: file, node: node)
         } catch let error as YamlError {
             switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw Diagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                throw Diagnostic(file: file, line: mark.line, column: mark.column,
+                                 message: "YAML syntax: \(problem)" + snippet(text, line: mark.line, column: mark.column),
+                                 hint: "check the indentation and the brackets, quotes and commas on this line or the one before")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let key = duplicates.first ?? ""
+                // Yams gives the mapping's start; the second use of the key is the mistake.
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                var seen = 0, at = context.mark.line, column = 1
+                for (i, l) in lines.enumerated() where i + 1 >= context.mark.line {
+                    let trimmed = l.drop { $0 == " " || $0 == "-" }
+                    if trimmed.hasPrefix(key + ":") || trimmed.hasPrefix("\"\(key)\":") {
+                        seen += 1
+                        if seen == 2 {
+                            at = i + 1
+                            column = l.count - trimmed.count + 1
+                            break
+                        }
+                    }
+                }
+                throw Diagnostic(file: file, line: at, column: column,
+                                 message: "the key `\(key)` appears twice in one mapping" + snippet(text, line: at, column: column),
+                                 hint: "keep one of them; a later one would silently replace the first")
             default:
-                throw Diagnostic(file: file, message: "YAML error: \(error)")
+                throw Diagnostic(file: file, message: "YAML error: \(String(describing: error).split(separator: "\n").first ?? "")")
             }
         }
+    }
+
+    /// The line at `line` and a caret under `column`, to follow a message.
+    static func snippet(_ text: String, line: Int, column: Int) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return "" }
+        let shown = String(lines[line - 1].prefix(200))
+        return "\n  | " + shown + "\n  | " + String(repeating: " ", count: max(0, min(column - 1, shown.count))) + "^"
     }
 
     /// Reads and parses a file.

@@ -216,7 +216,7 @@ public struct ReportBuilder {
     func resolved(_ window: SectionWindow, period: Period) -> ResolvedPeriod {
         switch window {
         case .current: return ResolvedPeriod(first: period, count: 1)
-        case .trailing(let n): return ResolvedPeriod(first: period.shifted(by: -(n - 1)), count: n)
+        case .trailing(let n, _): return ResolvedPeriod(first: period.shifted(by: -(n - 1)), count: n)
         case .financialYearToDate:
             let first = Period(grain: period.grain, containing: TimeGrain.financialYear.start(of: period.start))
             return ResolvedPeriod(from: first, through: period) ?? ResolvedPeriod(first: period, count: 1)

@@ -8,8 +8,9 @@ import Foundation
 public enum SectionWindow: Sendable, Equatable {
     /// The report period itself.
     case current
-    /// The last `n` periods of the report's grain, ending with the report period.
-    case trailing(Int)
+    /// The last `n` periods of the report's grain, ending with the report period (the unit
+    /// as written, checked against the report's grain when the report is read).
+    case trailing(Int, unit: String?)
     /// The financial year to date: from 1 April up to the end of the period.
     case financialYearToDate
 
@@ -19,8 +20,22 @@ public enum SectionWindow: Sendable, Equatable {
         if t == "current" { return .current }
         if t == "financial_year_to_date" || t == "fytd" { return .financialYearToDate }
         let words = t.split(separator: " ")
-        if words.count >= 2, ["last", "trailing"].contains(words[0]), let n = Int(words[1]), n >= 1, n <= 120 {
-            return .trailing(n)
+        if words.count >= 2, ["last", "trailing"].contains(words[0]), let n = Int(words[1]) {
+            guard n >= 1, n <= 120 else {
+                throw r.error("window `\(text)` must cover 1 to 120 periods", field: "window", hint: "e.g. `last 13 months`")
+            }
+            // The unit, if written, must be the report's own periods.
+            if words.count >= 3 {
+                let unit = String(words[2])
+                guard ["month", "months", "period", "periods", "quarter", "quarters", "year", "years", "week", "weeks", "day", "days",
+                       "financial_year", "financial_years", "financial_quarter", "financial_quarters"].contains(unit) else {
+                    throw r.error("unknown unit `\(unit)` in window `\(text)`", field: "window",
+                                  hint: "write the report's own periods, e.g. `last 13 months` for a monthly report")
+                }
+                return .trailing(n, unit: unit)
+            }
+            guard words.count == 2 else { throw r.error("cannot read window `\(text)`", field: "window", hint: "use `current`, `last 13 months` or `financial_year_to_date`") }
+            return .trailing(n, unit: nil)
         }
         throw r.error("cannot read window `\(text)`", field: "window",
                       hint: "use `current`, `last 13 months` or `financial_year_to_date`")

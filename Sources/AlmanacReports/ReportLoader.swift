@@ -37,7 +37,16 @@ public enum ReportLoader {
         var sections: [SectionDefinition] = []
         for (i, s) in try r.required("sections", in: "a report").items("sections").enumerated() {
             do {
-                sections.append(try readSection(s, index: i, model: model))
+                let section = try readSection(s, index: i, model: model)
+                if case .trailing(_, let unit?) = section.window {
+                    let singular = unit.hasSuffix("s") ? String(unit.dropLast()) : unit
+                    if singular != "period" && singular != grain.rawValue {
+                        throw (s.optional("window") ?? s).error(
+                            "window `last … \(unit)` does not match the report's periods, which are \(grain.unitName)s", field: "window",
+                            hint: "write `last N \(grain.rawValue)s` (or `last N periods`)")
+                    }
+                }
+                sections.append(section)
             } catch let d as Diagnostic {
                 problems.append(d)
             } catch let list as DiagnosticList {

@@ -1,5 +1,6 @@
 import AlmanacCore
 import AlmanacModel
+import AlmanacQuery
 import AlmanacReports
 import AlmanacWarehouse
 import ArgumentParser
@@ -18,21 +19,69 @@ struct Check: ParsableCommand {
 
     func run() throws {
         try guarded {
+            // Every problem, not the first: the model, then each report (sections planned as
+            // `report` would plan them), each pack, then the warehouse.
+            var problems: [Diagnostic] = []
+            func collect(_ body: () throws -> Void) {
+                do { try body() } catch let d as Diagnostic { problems.append(d) } catch let l as DiagnosticList { problems += l.diagnostics } catch {
+                    problems.append(Diagnostic(message: "\(error)"))
+                }
+            }
             let model = try ModelLoader.load(path: options.modelPath)
             print("model \(options.modelPath): \(model.tables.count) tables, \(model.measures.count) measures, \(model.dimensions.count) dimensions")
+            // Each filtered measure's `where:` through the query layer's own parser and planner.
+            for m in model.measures {
+                guard case .aggregate(_, _, let filter?) = m.kind else { continue }
+                collect {
+                    do {
+                        _ = try QueryPlanner(model: model).plan(QueryRequest(measures: [m.name], filterSource: "\(m.place.file):\(m.place.line ?? 0)"))
+                    } catch var d as Diagnostic {
+                        if d.file == nil { d.file = m.place.file; d.line = m.place.line; d.column = m.place.column }
+                        d.message = "in the `where` of measure `\(m.name)` (`\(filter)`): " + d.message
+                        throw d
+                    }
+                }
+            }
             let reports = options.path("reports")
             for name in ReportLoader.available(in: reports) {
-                let r = try ReportLoader.load(name: name, directory: reports, model: model)
-                print("report \(name): \(r.sections.count) sections")
+                collect {
+                    let r = try ReportLoader.load(name: name, directory: reports, model: model)
+                    let before = problems.count
+                    for s in r.sections where s.kind != .text && s.kind != .findings && s.kind != .kpis {
+                        var by: [String] = []
+                        if let over = s.over { by.append(over.rawValue) }
+                        if let b = s.by { by.append(b) }
+                        collect {
+                            do {
+                                _ = try QueryPlanner(model: model).plan(QueryRequest(measures: s.measures, by: by, filter: s.filter,
+                                                                                     filterSource: "\(s.place.file):\(s.place.line ?? 0)"))
+                            } catch var d as Diagnostic {
+                                if d.file == nil || d.file == "--where" { d.file = s.place.file; d.line = s.place.line; d.column = s.place.column }
+                                d.message = "section `\(s.title)`: " + d.message
+                                throw d
+                            }
+                        }
+                    }
+                    if problems.count == before { print("report \(name): \(r.sections.count) sections") }
+                }
             }
             let packs = options.path("packs")
             for name in ReportLoader.available(in: packs) {
-                let p = try PackLoader.load(name: name, directory: packs, reports: reports, model: model)
-                print("pack \(name): \(p.parts.count) reports")
+                collect {
+                    let p = try PackLoader.load(name: name, directory: packs, reports: reports, model: model)
+                    print("pack \(name): \(p.parts.count) reports")
+                }
             }
             if FileManager.default.fileExists(atPath: options.warehousePath) {
-                try Warehouse(path: options.warehousePath).verify(model: model)
-                print("warehouse \(options.warehousePath): matches the model")
+                collect {
+                    try Warehouse(path: options.warehousePath).verify(model: model)
+                    print("warehouse \(options.warehousePath): matches the model")
+                }
+            }
+            if !problems.isEmpty {
+                // A report used by packs is reported once, not once per pack.
+                var seen = Set<String>()
+                throw DiagnosticList(problems.filter { seen.insert($0.description).inserted })
             }
         }
     }
