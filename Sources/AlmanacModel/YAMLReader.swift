@@ -59,6 +59,14 @@ public struct YAMLReader {
     /// Reads and parses a file.
     public static func load(path: String, displayPath: String? = nil) throws -> YAMLReader {
         let name = displayPath ?? path
+        // A regular file of sensible size: a device or a huge file is refused, never read forever.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let attributes, attributes[.type] as? FileAttributeType != .typeRegular {
+            throw Diagnostic(file: name, message: "not a regular file", hint: "name a YAML file")
+        }
+        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > 16 << 20 {
+            throw Diagnostic(file: name, message: "the file is \(size >> 20) MB; a model or report is at most 16 MB", hint: "name the right YAML file")
+        }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw Diagnostic(file: name, message: "cannot read file", hint: "check the path exists and is UTF-8 text")
         }

@@ -174,6 +174,10 @@ extension Warehouse {
     private func load(
         table t: TableDef, path: String, model: SemanticModel, db: Database, options: LoadOptions, report: inout LoadReport
     ) throws -> LoadReport.Entry {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let attributes, attributes[.type] as? FileAttributeType != .typeRegular {
+            throw Diagnostic(file: path, message: "not a regular file", hint: "name a CSV extract")
+        }
         let reader = try CSVReader(path: path)
         let fileName = (path as NSString).lastPathComponent
         let digest = try fileDigest(path)

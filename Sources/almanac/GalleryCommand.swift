@@ -20,8 +20,11 @@ struct GalleryCommand: ParsableCommand {
 
     @OptionGroup var options: ProjectOptions
 
-    @Option(help: "Output folder.")
+    @Option(help: "Output folder: new, empty, or holding an earlier gallery (unless --force).")
     var out: String = "gallery"
+
+    @Flag(help: "Write into a folder that holds other files.")
+    var force = false
 
     @Option(help: "The latest month shown. Default: the latest month in the data.")
     var period: String?
@@ -42,6 +45,16 @@ struct GalleryCommand: ParsableCommand {
                     print(pad(t.name, 18) + String(format: "%8.2f %8.2f %8.2f %8.2f %11.2f", t.pdf * 1000, t.svg * 1000, t.png * 1000, t.compile * 1000, t.pdfFile * 1000))
                 }
                 return
+            }
+            // Only a gallery's own files (NN-name.pdf|svg|png|csv) may be overwritten.
+            let foreign = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { name in
+                let parts = name.split(separator: "-", maxSplits: 1)
+                let ext = (name as NSString).pathExtension
+                return !(parts.count == 2 && parts[0].count == 2 && Int(parts[0]) != nil && ["pdf", "svg", "png", "csv"].contains(ext))
+            }.sorted()
+            if !force, !foreign.isEmpty {
+                throw Diagnostic(file: out, message: "the folder holds files that are not a gallery's: " + foreign.prefix(3).map { "`\($0)`" }.joined(separator: ", "),
+                                 hint: "choose another --out folder, or pass --force")
             }
             let started = Date()
             let files = try gallery.write(to: out, month: month)

@@ -37,7 +37,7 @@ final class ReportDefinitionTests: XCTestCase {
         }
         let monthly = try ReportLoader.load(name: "monthly-performance", directory: dir, model: Self.model)
         XCTAssertEqual(monthly.sections.filter { if case .chart = $0.kind { return true } else { return false } }.count, 4)
-        XCTAssertEqual(monthly.sections.first { $0.id == "directorates" }?.window, .trailing(13))
+        XCTAssertEqual(monthly.sections.first { $0.id == "directorates" }?.window, .trailing(13, unit: "months"))
         let kinds: [SectionDefinition.Kind] = monthly.sections.map(\.kind)
         XCTAssertTrue(kinds.contains(.kpis))
         XCTAssertTrue(kinds.contains(.findings))
