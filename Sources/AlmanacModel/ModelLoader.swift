@@ -25,7 +25,7 @@ public enum ModelLoader {
     static func place(_ r: YAMLReader) -> SourcePlace { SourcePlace(file: r.file, line: r.line, column: r.column) }
 
     static func read(_ root: YAMLReader) throws -> SemanticModel {
-        try root.checkKeys(["name", "label", "description", "tables", "measures", "dimensions", "hierarchies", "time"], in: "the model")
+        try root.checkKeys(["name", "label", "description", "tables", "measures", "dimensions", "hierarchies", "time", "analysis"], in: "the model")
         let name = try root.required("name", in: "the model").string("name")
         let label = try root.optional("label")?.string("label") ?? name
         let tables = try root.required("tables", in: "the model").items("tables").map(readTable)
@@ -44,9 +44,26 @@ public enum ModelLoader {
         let dimensions = try root.optional("dimensions")?.items("dimensions").map(readDimension) ?? []
         let hierarchies = try root.optional("hierarchies")?.items("hierarchies").map(readHierarchy) ?? []
         let time = try readTime(root.required("time", in: "the model"))
-        return SemanticModel(
+        var model = SemanticModel(
             name: name, label: label, file: root.file, tables: tables, measures: measures,
             dimensions: dimensions, hierarchies: hierarchies, time: time)
+        if let a = root.optional("analysis") {
+            try a.checkKeys(["by", "daily"], in: "the analysis")
+            let by = try a.optional("by")?.names("by") ?? []
+            guard by.count <= 2 else {
+                throw a.error("`analysis.by` names what and where: at most two dimensions", field: "by", hint: "e.g. by: [service, district]")
+            }
+            let daily = try a.optional("daily")?.string("daily")
+            for d in by + (daily.map { [$0] } ?? []) where dimensions.first(where: { $0.name == d }) == nil {
+                throw a.error("unknown dimension `\(d)` in `analysis`", field: "analysis",
+                              hint: Suggest.hint(for: d, in: dimensions.map(\.name), noun: "dimension"))
+            }
+            model.analysis = AnalysisDef(by: by, daily: daily, declared: true)
+        } else {
+            let names = Set(dimensions.map(\.name))
+            model.analysis = AnalysisDef(by: ["service", "district"].filter(names.contains), daily: names.contains("channel") ? "channel" : nil, declared: false)
+        }
+        return model
     }
 
     static func readTable(_ r: YAMLReader) throws -> TableDef {

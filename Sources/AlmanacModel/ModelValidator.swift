@@ -92,10 +92,10 @@ public enum ModelValidator {
                 if let filter {
                     do {
                         let e = try FilterReferenceCheck.names(in: filter, field: "\(measure.place.file):\(measure.place.line ?? 0)")
-                        for (name, col) in e where !m.groupableNames.contains(name) {
+                        for (name, col) in e where !m.groupableNames.contains(name) && t.column(name) == nil {
                             problems.append(measure.place.error(
-                                "unknown dimension `\(name)` in the `where` of measure `\(measure.name)` (column \(col))", field: "where",
-                                hint: Suggest.hint(for: name, in: m.groupableNames, noun: "dimension")))
+                                "unknown dimension or column `\(name)` in the `where` of measure `\(measure.name)` (column \(col))", field: "where",
+                                hint: Suggest.hint(for: name, in: m.groupableNames + t.columns.map(\.name), noun: "dimension or column")))
                         }
                     } catch let d as Diagnostic {
                         problems.append(measure.place.error(d.message, field: "where", hint: d.hint))
@@ -108,9 +108,17 @@ public enum ModelValidator {
                 _ = checkMeasure(of, field: "of")
             case .rate(let n, let table, let column, let per):
                 _ = checkMeasure(n, field: "numerator")
-                if let dt = checkTable(table, at: measure.place, field: "denominator", role: .denominator) {
+                // A denominator table by year, or a plain column of a dimension (an area's population).
+                if let dt = checkTable(table, at: measure.place, field: "denominator") {
                     checkColumn(column, in: dt, at: measure.place, field: "denominator", owner: "rate `\(measure.name)`")
-                    if dt.yearColumn == nil {
+                    if dt.role == .fact {
+                        problems.append(measure.place.error("the denominator of `\(measure.name)` is in fact table `\(table)`, whose rows would be counted once per event",
+                                                            field: "denominator", hint: "use a denominator table by year, or a column of a dimension table"))
+                    }
+                    if let c = dt.column(column), ![.integer, .decimal].contains(c.type) {
+                        problems.append(measure.place.error("the denominator `\(table).\(column)` of `\(measure.name)` is \(c.type.rawValue), not a number", field: "denominator"))
+                    }
+                    if dt.role == .denominator && dt.yearColumn == nil {
                         problems.append(dt.place.error("denominator table `\(table)` has no year_column",
                                                        hint: "name the column holding the year each row applies to"))
                     }

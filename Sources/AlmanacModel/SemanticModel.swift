@@ -19,6 +19,8 @@ public struct SemanticModel: Sendable {
     public var hierarchies: [HierarchyDef]
     /// The time dimension.
     public var time: TimeDimensionDef
+    /// What the findings scan walks (`analysis:` in the model).
+    public var analysis = AnalysisDef(by: [], daily: nil, declared: false)
 
     /// The table named `name`.
     public func table(_ name: String) -> TableDef? { tables.first { $0.name == name } }
@@ -57,5 +59,26 @@ public struct SemanticModel: Sendable {
         }
         for t in tables { visit(t) }
         return result
+    }
+}
+
+/// The dimensions the findings scan walks: `by` is what (a service-like dimension) and
+/// where (a place-like one), in that order, scanned alone and together; `daily` the
+/// dimension whose days are checked for stoppages (a channel). Declared in the model as
+/// `analysis: {by: [service, district], daily: channel}`; when absent, `service`, `district`
+/// and `channel` are used where the model has them.
+public struct AnalysisDef: Sendable {
+    /// What, then where.
+    public var by: [String]
+    /// The dimension checked day by day for stoppages, if any.
+    public var daily: String?
+    /// Whether the model declared it.
+    public var declared: Bool
+
+    /// Creates a declaration.
+    public init(by: [String], daily: String?, declared: Bool) {
+        self.by = by
+        self.daily = daily
+        self.declared = declared
     }
 }

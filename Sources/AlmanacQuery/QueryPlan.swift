@@ -94,8 +94,8 @@ public struct PlannedDenominator: Equatable, Sendable {
     public var table: String
     /// The column summed.
     public var column: String
-    /// The year column.
-    public var yearColumn: String
+    /// The year column (nil for a denominator with no year, such as an area's population).
+    public var yearColumn: String?
     /// Joins from the denominator table to the dimensions it reaches.
     public var joins: [PlannedJoin]
     /// For each grouping column of the plan the denominator can answer: its index in

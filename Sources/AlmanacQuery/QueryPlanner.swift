@@ -76,7 +76,8 @@ public struct QueryPlanner: Sendable {
                 var f: PlannedFilter?
                 if let filterText {
                     let source = "\(m.place.file):\(m.place.line ?? 0)"
-                    f = try resolve(FilterParser.parse(filterText, field: source), builder: &builder, field: source)
+                    // A measure's own filter may also name any column of its table (`satisfied = 1`).
+                    f = try resolve(FilterParser.parse(filterText, field: source), builder: &builder, field: source, factColumns: true)
                 }
                 return .component(component(.aggregate(agg, column: column, filter: f)))
             case .ratio(let n, let d): return .ratio(try base(n), try base(d))
@@ -181,7 +182,7 @@ public struct QueryPlanner: Sendable {
         if !groups.contains(where: { if case .time = $0.attribute { return true } else { return false } }), let span {
             fixedYear = Day(ordinal: (span.start.ordinal + span.end.ordinal - 1) / 2).year
         }
-        return PlannedDenominator(table: table, column: column, yearColumn: dt.yearColumn ?? "year", joins: builder.joins,
+        return PlannedDenominator(table: table, column: column, yearColumn: dt.yearColumn, joins: builder.joins,
                                   keys: keys, filter: denominatorFilter, fixedYear: fixedYear)
     }
 
@@ -192,15 +193,17 @@ public struct QueryPlanner: Sendable {
         }
     }
 
-    private func resolve(_ e: FilterExpression, builder: inout JoinBuilder, field: String) throws -> PlannedFilter {
+    private func resolve(_ e: FilterExpression, builder: inout JoinBuilder, field: String, factColumns: Bool = false) throws -> PlannedFilter {
         switch e {
         case .compare(let name, let op, let value, let column):
-            return .compare(try builder.resolve(name, field: field, column: column), op, value)
+            return .compare(try builder.resolve(name, field: field, column: column, factColumns: factColumns), op, value)
         case .member(let name, let values, let negated, let column):
-            return .member(try builder.resolve(name, field: field, column: column), values, negated: negated)
-        case .and(let a, let b): return .and(try resolve(a, builder: &builder, field: field), try resolve(b, builder: &builder, field: field))
-        case .or(let a, let b): return .or(try resolve(a, builder: &builder, field: field), try resolve(b, builder: &builder, field: field))
-        case .not(let a): return .not(try resolve(a, builder: &builder, field: field))
+            return .member(try builder.resolve(name, field: field, column: column, factColumns: factColumns), values, negated: negated)
+        case .and(let a, let b):
+            return .and(try resolve(a, builder: &builder, field: field, factColumns: factColumns), try resolve(b, builder: &builder, field: field, factColumns: factColumns))
+        case .or(let a, let b):
+            return .or(try resolve(a, builder: &builder, field: field, factColumns: factColumns), try resolve(b, builder: &builder, field: field, factColumns: factColumns))
+        case .not(let a): return .not(try resolve(a, builder: &builder, field: field, factColumns: factColumns))
         }
     }
 }
@@ -221,7 +224,7 @@ struct JoinBuilder {
     }
 
     /// Resolves a dimension or grain name to an attribute, adding the joins it needs.
-    mutating func resolve(_ name: String, field: String, column: Int?) throws -> PlannedAttribute {
+    mutating func resolve(_ name: String, field: String, column: Int?, factColumns: Bool = false) throws -> PlannedAttribute {
         let place = { (message: String, hint: String?) -> Diagnostic in
             let where_ = column.map { "\(field) column \($0): " } ?? ""
             return Diagnostic(column: column, field: field, message: where_ + message, hint: hint)
@@ -235,6 +238,9 @@ struct JoinBuilder {
                 throw place("fact `\(fact)` has no time dimension", nil)
             }
             return .time(grain: grain, alias: prefix + "0", column: model.time.column)
+        }
+        if factColumns, model.dimension(name) == nil, model.table(fact)?.column(name) != nil {
+            return .dimension(name: name, alias: prefix + "0", column: name, sortColumn: nil)
         }
         guard let d = model.dimension(name) else {
             if model.measure(name) != nil {

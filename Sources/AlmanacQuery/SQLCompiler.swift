@@ -230,15 +230,16 @@ private struct Writer {
         // Step: the denominator, summed at its own grain.
         if let d = plan.denominator {
             var ds: [String] = d.keys.map { "    \(expression($0.attribute)) AS \(q("_k\($0.group)"))" }
-            ds.append("    d0.\(q(d.yearColumn)) AS \(q("_year"))")
+            if let y = d.yearColumn { ds.append("    d0.\(q(y)) AS \(q("_year"))") }
             ds.append("    SUM(d0.\(q(d.column))) AS \(q("_denominator"))")
             sql += ",\n_denominator AS (\n  SELECT\n" + ds.joined(separator: ",\n") + "\n  FROM \(q(d.table)) AS d0\n"
             for j in d.joins {
                 sql += "  LEFT JOIN \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
             }
             if let f = d.filter { sql += "  WHERE " + filterSQL(f) + "\n" }
-            sql += "  GROUP BY " + (d.keys.map { expression($0.attribute) } + ["d0.\(q(d.yearColumn))"]).joined(separator: ", ") + "\n)"
-            steps.append("_denominator: sum(\(d.table).\(d.column)) by " + (d.keys.map { plan.groups[$0.group].attribute.name } + ["year"]).joined(separator: ", ")
+            let groupBy = d.keys.map { expression($0.attribute) } + (d.yearColumn.map { ["d0.\(q($0))"] } ?? [])
+            sql += (groupBy.isEmpty ? "" : "  GROUP BY " + groupBy.joined(separator: ", ") + "\n") + ")"
+            steps.append("_denominator: sum(\(d.table).\(d.column)) by " + (d.keys.map { plan.groups[$0.group].attribute.name } + (d.yearColumn == nil ? [] : ["year"])).joined(separator: ", ")
                          + (d.filter == nil ? "" : ", filtered") + "; never joined to fact rows, so never multiplied")
         }
 
@@ -253,8 +254,12 @@ private struct Writer {
             let on = names.isEmpty ? "1 = 1" : names.map { "_customer_counts.\(q($0)) IS _agg.\(q($0))" }.joined(separator: " AND ")
             sql += "LEFT JOIN _customer_counts ON \(on)\n"
         }
-        if let d = plan.denominator {
-            let table = q(d.table), year = q(d.yearColumn)
+        if let d = plan.denominator, d.yearColumn == nil {
+            // A denominator with no year (a population column of an area table): matched by place alone.
+            let on = d.keys.map { "_denominator.\(q("_k\($0.group)")) IS _agg.\(q(plan.groups[$0.group].attribute.name))" }
+            sql += "LEFT JOIN _denominator ON " + (on.isEmpty ? "1 = 1" : on.joined(separator: "\n  AND ")) + "\n"
+        } else if let d = plan.denominator, let yearColumn = d.yearColumn {
+            let table = q(d.table), year = q(yearColumn)
             let bounds = "(SELECT MAX(\(year)) FROM \(table))", lower = "(SELECT MIN(\(year)) FROM \(table))"
             let wanted: String
             if timeGrain != nil {

@@ -33,7 +33,7 @@ public struct CubeScan: Sendable {
         }
         guard measure.isAdditive else {
             throw Diagnostic(field: "measure", message: "`\(name)` is not a count or a sum, so the scan's tests do not apply",
-                             hint: "scan a count or sum such as contacts or spend")
+                             hint: "scan a count or sum such as " + model.measures.filter(\.isAdditive).prefix(3).map { "`\($0.name)`" }.joined(separator: " or "))
         }
         guard month.grain == .month else {
             throw Diagnostic(field: "--period", message: "the scan looks at a month", hint: "give a month such as 2025-10")
@@ -55,9 +55,9 @@ public struct CubeScan: Sendable {
             let t = try executor.run(request, period: history)
             var order: [[String]] = []
             var values: [[String]: [String: Double]] = [:]
-            let monthColumn = t.column("month")!, valueColumn = t.column(name)!
+            guard let monthColumn = t.column("month"), let valueColumn = t.column(name) else { return [] }
             for r in 0..<t.rowCount {
-                let key = dims.map { t.column($0)!.values.text(at: r) ?? "" }
+                let key = dims.map { t.column($0)?.values.text(at: r) ?? "" }
                 if values[key] == nil { order.append(key) }
                 values[key, default: [:]][monthColumn.values.text(at: r) ?? ""] = valueColumn.values.double(at: r) ?? 0
             }
@@ -67,46 +67,56 @@ public struct CubeScan: Sendable {
                 return SliceSeries(subject: subject(members), members: members, months: keys, values: keys.map { values[k]?[$0] ?? 0 })
             }
         }
-        let county = try slices(by: []) { _ in "\(capital) across the county" }
-        let services = try slices(by: ["service"]) { "\($0["service"]!) \(noun)" }
-        let districts = try slices(by: ["district"]) { "\(capital) in \($0["district"]!)" }
-        let both = try slices(by: ["service", "district"]) { "\($0["service"]!) \(noun) in \($0["district"]!)" }
+        // What (a service-like dimension) and where (a place-like one), as the model declares.
+        let what = model.analysis.by.first, place = model.analysis.by.count > 1 ? model.analysis.by[1] : nil
+        // "across the county": the top of the place's hierarchy, in the model's words.
+        let top = place.flatMap { p in model.hierarchies.first { $0.levels.contains(p) }?.levels.first }
+        let whole = top.flatMap { $0 == place ? nil : model.dimension($0)?.label.lowercased() } ?? "whole area"
+        let county = try slices(by: []) { _ in "\(capital) across the \(whole)" }
+        let services = try what.map { w in try slices(by: [w]) { "\($0[w] ?? "") \(noun)" } } ?? []
+        let districts = try place.map { p in try slices(by: [p]) { "\(capital) in \($0[p] ?? "")" } } ?? []
+        let both = try what.flatMap { w in try place.map { p in try slices(by: [w, p]) { "\($0[w] ?? "") \(noun) in \($0[p] ?? "")" } } } ?? []
 
         // Daily series by channel, for stoppages.
         var daily: [DailySeries] = []
-        if model.dimension("channel") != nil {
+        if let channel = model.analysis.daily, model.dimension(channel) != nil {
             let dayPeriod = ResolvedPeriod(first: Period(grain: .day, containing: history.span.start),
                                            count: history.span.end.ordinal - history.span.start.ordinal)
-            var request = QueryRequest(measures: [name], by: ["channel", "day"])
+            var request = QueryRequest(measures: [name], by: [channel, "day"])
             request.scope = scope
             let t = try executor.run(request, period: dayPeriod)
             var byChannel: [String: [Double]] = [:]
             var order: [String] = []
             for r in 0..<t.rowCount {
-                let c = t.column("channel")!.values.text(at: r) ?? ""
+                let c = t.column(channel)?.values.text(at: r) ?? ""
                 if byChannel[c] == nil { order.append(c) }
-                byChannel[c, default: []].append(t.column(name)!.values.double(at: r) ?? 0)
+                byChannel[c, default: []].append(t.column(name)?.values.double(at: r) ?? 0)
             }
             let days = (0..<dayPeriod.count).map { history.span.start.adding(days: $0) }
-            daily = order.map { DailySeries(subject: "\($0) \(noun)", days: days, values: byChannel[$0]!) }
+            daily = order.map { DailySeries(subject: "\($0) \(noun)", days: days, values: byChannel[$0] ?? []) }
         }
 
         // The latest month by district, against population, when a rate measure divides this one.
         var areas: [AreaCount] = []
-        if let rate = model.measures.first(where: { if case .rate(name, _, _, _) = $0.kind { return true } else { return false } }),
+        if let place, let rate = model.measures.first(where: { if case .rate(name, _, _, _) = $0.kind { return true } else { return false } }),
             case .rate(_, _, _, let per) = rate.kind
         {
-            var request = QueryRequest(measures: [name, rate.name], by: ["district"])
+            var request = QueryRequest(measures: [name, rate.name], by: [place])
             request.scope = scope
             let t = try executor.run(request, period: ResolvedPeriod(first: month, count: 1))
             for r in 0..<t.rowCount {
-                guard let area = t.column("district")?.values.text(at: r), let count = t.column(name)?.values.double(at: r),
+                guard let area = t.column(place)?.values.text(at: r), let count = t.column(name)?.values.double(at: r),
                     let value = t.column(rate.name)?.values.double(at: r), value > 0
                 else { continue }
                 areas.append(AreaCount(area: area, count: count, population: count * per / value))
             }
         }
 
+        func plural(_ dimension: String?, _ fallback: String) -> String {
+            guard let d = dimension.flatMap(model.dimension) else { return fallback }
+            let l = d.label.lowercased()
+            return l.hasSuffix("s") ? l : l + "s"
+        }
         let started = Date()
         let improvement = ImprovementDirection(rawValue: measure.improvement ?? "neutral") ?? .neutral
         var scanner = FindingsScanner(measure: measure.label, noun: noun, format: measure.format, improvement: improvement)
@@ -114,10 +124,11 @@ public struct CubeScan: Sendable {
         let columnType = measure.column.flatMap { model.table(measure.table)?.column($0)?.type }
         scanner.isCount = measure.agg == .count || (measure.agg == .sum && columnType == .integer)
         var findings: [Finding] = []
-        findings += scanner.yearOnYear(services, group: "services")
-        findings += scanner.yearOnYear(districts, group: "districts")
-        findings += scanner.yearOnYear(both, group: "services in districts")
-        for (slices, group) in [(services, "services"), (districts, "districts"), (both, "services in districts")] {
+        let groups = (plural(what, "services"), plural(place, "districts"))
+        findings += scanner.yearOnYear(services, group: groups.0)
+        findings += scanner.yearOnYear(districts, group: groups.1)
+        findings += scanner.yearOnYear(both, group: "\(groups.0) in \(groups.1)")
+        for (slices, group) in [(services, groups.0), (districts, groups.1), (both, "\(groups.0) in \(groups.1)")] {
             findings += scanner.yearOnYear(slices, group: group, window: 12)
         }
         if areas.count >= 3 { findings += (try? scanner.funnelOutliers(areas, period: month.key)) ?? [] }
@@ -126,8 +137,8 @@ public struct CubeScan: Sendable {
         findings += scanner.stoppages(daily)
         findings += scanner.monthlyStoppages(services + districts + both)
         return Result(findings: FindingsScanner.ranked(findings),
-                      slices: ["county": county.count, "services": services.count, "districts": districts.count,
-                               "services in districts": both.count, "channels by day": daily.count],
+                      slices: [whole: county.count, plural(what, "services"): services.count, plural(place, "districts"): districts.count,
+                               "\(plural(what, "services")) in \(plural(place, "districts"))": both.count, "\(plural(model.analysis.daily, "channels")) by day": daily.count],
                       analysisSeconds: Date().timeIntervalSince(started))
     }
 }
