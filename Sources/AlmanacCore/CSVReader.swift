@@ -58,6 +58,28 @@ public struct CSVReader {
             var columns: [Int] = []
             var buffer: [UInt8] = []
             var nextProgress = 64 << 20
+            // Characters counted so far on the current line, up to byte `countedTo`: each byte is counted once.
+            var countedLine = -1, countedTo = 0, countedChars = 0
+            func column(at k: Int) -> Int {
+                if countedLine != lineStart || k < countedTo {
+                    countedLine = lineStart
+                    countedTo = lineStart
+                    countedChars = 0
+                }
+                countedChars += characters(from: countedTo, to: k)
+                countedTo = k
+                return countedChars + 1
+            }
+            // Columns count characters, not bytes: "é" is one column.
+            func characters(from start: Int, to end: Int) -> Int {
+                var count = 0
+                var k = start
+                while k < end {
+                    if b[k] & 0xC0 != 0x80 { count += 1 }
+                    k += 1
+                }
+                return count
+            }
             func makeString(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int) throws -> String {
                 guard let s = String(validating: bytes, as: UTF8.self) else {
                     throw Diagnostic(file: path, line: line, column: column, message: "field is not valid UTF-8",
@@ -72,7 +94,7 @@ public struct CSVReader {
                 columns.removeAll(keepingCapacity: true)
                 var endOfRecord = false
                 while !endOfRecord {
-                    let column = i - lineStart + 1
+                    let column = column(at: i)
                     let fieldLine = line
                     columns.append(column)
                     if i < n && b[i] == quote {
@@ -102,7 +124,7 @@ public struct CSVReader {
                         }
                         fields.append(try buffer.withUnsafeBufferPointer { try makeString($0, line: fieldLine, column: column) })
                         if i < n, b[i] != comma, b[i] != lf, b[i] != cr {
-                            throw Diagnostic(file: path, line: line, column: i - lineStart + 1,
+                            throw Diagnostic(file: path, line: line, column: characters(from: lineStart, to: i) + 1,
                                              message: "unexpected character after a closing quote",
                                              hint: "put the whole field in quotes, and write a quote inside it as `\"\"`")
                         }
@@ -112,7 +134,7 @@ public struct CSVReader {
                             let c = b[i]
                             if c == comma || c == lf || c == cr { break }
                             if c == quote {
-                                throw Diagnostic(file: path, line: line, column: i - lineStart + 1,
+                                throw Diagnostic(file: path, line: line, column: characters(from: lineStart, to: i) + 1,
                                                  message: "stray quote in an unquoted field",
                                                  hint: "put the whole field in quotes, and write a quote inside it as `\"\"`")
                             }
