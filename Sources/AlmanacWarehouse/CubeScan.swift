@@ -38,7 +38,8 @@ public struct CubeScan: Sendable {
         guard month.grain == .month else {
             throw Diagnostic(field: "--period", message: "the scan looks at a month", hint: "give a month such as 2025-10")
         }
-        guard let range = try warehouse.dateRange(model: model) else {
+        // The history starts with the first day of data in scope: another area's early rows do not stretch it.
+        guard let range = try QueryExecutor(model: model, warehouse: warehouse).coverage(scope: scope) else {
             throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
         }
         let first = Period(grain: .month, containing: range.first)

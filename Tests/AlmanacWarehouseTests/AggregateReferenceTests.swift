@@ -8,15 +8,20 @@ import XCTest
 /// Almanac's answers against the same questions written by hand in SQL on the same data.
 final class AggregateReferenceTests: WarehouseTestCase {
     /// One loaded warehouse for all the reference tests (loading takes a second).
-    static let shared: Warehouse = {
+    // Made on first use rather than in a `static let`: loading runs on GRDB's queue, and doing
+    // that inside a lazy static's one-time initialiser trapped in swift_once on Linux.
+    nonisolated(unsafe) static var made: Warehouse?
+    static var shared: Warehouse {
+        if let made { return made }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-ref-\(UUID().uuidString).sqlite").path
         let w = try! Warehouse(path: path)
         let files = Dictionary(uniqueKeysWithValues: model.tables.map {
             ($0.name, root.appendingPathComponent("sample-data/\($0.source)").path)
         })
         _ = try! w.load(model: model, files: files)
+        made = w
         return w
-    }()
+    }
 
     func warehouse() throws -> Warehouse { Self.shared }
 
