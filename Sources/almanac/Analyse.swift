@@ -43,7 +43,8 @@ struct Analyse: ParsableCommand {
         try guarded {
             let (model, warehouse) = try options.open()
             let month = try options.period(period, model: model, warehouse: warehouse)
-            let result = try CubeScan(model: model, warehouse: warehouse).run(measure: measure, month: month)
+            // Every slice from one snapshot, so a load committing meanwhile cannot mix two states.
+            let result = try warehouse.snapshot { try CubeScan(model: model, warehouse: warehouse).run(measure: measure, month: month) }
             let shown = limit > 0 ? Array(result.findings.prefix(limit)) : result.findings
             switch format {
             case .text:
