@@ -207,35 +207,28 @@ public struct OutputStore {
     }
 
     /// Regular files under `folder`, relative, sorted (symbolic links are not followed).
-    static func files(under folder: String) -> [String] {
-        var out: [String] = []
-        func walk(_ relative: String, depth: Int) {
-            guard depth < 8 else { return }
-            for entry in contents(relative.isEmpty ? folder : join(folder, relative)) {
-                let rel = relative.isEmpty ? entry : relative + "/" + entry
-                let full = join(folder, rel)
-                let attributes = try? FileManager.default.attributesOfItem(atPath: full)
-                if attributes?[.type] as? FileAttributeType == .typeDirectory { walk(rel, depth: depth + 1) } else { out.append(rel) }
-            }
-        }
-        walk("", depth: 0)
-        return out.sorted()
-    }
+    static func files(under folder: String) -> [String] { walk(folder).files }
 
-    static func directories(under folder: String) -> [String] {
-        var out: [String] = []
-        func walk(_ relative: String, depth: Int) {
+    /// Folders under `folder`, relative.
+    static func directories(under folder: String) -> [String] { walk(folder).directories }
+
+    /// Files and folders under `folder`, relative, at most 8 levels deep.
+    static func walk(_ folder: String) -> (files: [String], directories: [String]) {
+        var files: [String] = [], directories: [String] = []
+        func visit(_ relative: String, depth: Int) {
             guard depth < 8 else { return }
             for entry in contents(relative.isEmpty ? folder : join(folder, relative)) {
                 let rel = relative.isEmpty ? entry : relative + "/" + entry
                 let attributes = try? FileManager.default.attributesOfItem(atPath: join(folder, rel))
                 if attributes?[.type] as? FileAttributeType == .typeDirectory {
-                    out.append(rel)
-                    walk(rel, depth: depth + 1)
+                    directories.append(rel)
+                    visit(rel, depth: depth + 1)
+                } else {
+                    files.append(rel)
                 }
             }
         }
-        walk("", depth: 0)
-        return out
+        visit("", depth: 0)
+        return (files.sorted(), directories)
     }
 }

@@ -17,14 +17,7 @@ extension ReportPublisher {
                              hint: "give a \(pack.periodGrain.unitName) such as \(pack.periodGrain.key(for: Day(year: 2025, month: 10, day: 1)!))")
         }
         let branding = try Branding.load(templates: paths.templates)
-        var chosen: AudienceDefinition?
-        if let audience {
-            guard let a = pack.audiences.first(where: { $0.name == audience }) else {
-                throw Diagnostic(file: pack.file, field: "--audience", message: "pack `\(name)` has no audience `\(audience)`",
-                                 hint: pack.audiences.isEmpty ? "declare `audiences:` in the pack" : Suggest.hint(for: audience, in: pack.audiences.map(\.name), noun: "audience"))
-            }
-            chosen = a
-        }
+        let chosen = try Self.audience(audience, in: pack.audiences, of: "pack `\(name)`", file: pack.file)
         let label = chosen?.label ?? (pack.audience.isEmpty ? "General use" : pack.audience)
         var definitions = [pack.file]
         for part in pack.parts where !definitions.contains(part.report.file) { definitions.append(part.report.file) }

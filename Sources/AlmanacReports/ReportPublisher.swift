@@ -81,14 +81,7 @@ public struct ReportPublisher {
     /// member) is written; on any failure the previous publication stays as it was.
     public func publish(name: String, period: Period, outDirectory: String, produced: Day, audience: String? = nil) throws -> Publication {
         let definition = try ReportLoader.load(name: name, directory: paths.reports, model: model)
-        var chosen: AudienceDefinition?
-        if let audience {
-            guard let a = definition.audiences.first(where: { $0.name == audience }) else {
-                throw Diagnostic(file: definition.file, field: "--audience", message: "report `\(name)` has no audience `\(audience)`",
-                                 hint: definition.audiences.isEmpty ? "declare `audiences:` in the report" : Suggest.hint(for: audience, in: definition.audiences.map(\.name), noun: "audience"))
-            }
-            chosen = a
-        }
+        let chosen = try Self.audience(audience, in: definition.audiences, of: "report `\(name)`", file: definition.file)
         guard period.grain == definition.periodGrain else {
             throw Diagnostic(field: "--period", message: "report `\(definition.name)` is by \(definition.periodGrain.unitName), but `\(period.key)` is a \(period.grain.unitName)",
                              hint: "give a \(definition.periodGrain.unitName) such as \(definition.periodGrain.key(for: Day(year: 2025, month: 10, day: 1)!))")
@@ -101,6 +94,17 @@ public struct ReportPublisher {
             try write(resources, period: period, into: folder, produced: produced, scope: scope,
                       audience: chosen.map { ($0.label, member) }, suffix: suffix)
         }
+    }
+
+    /// The audience named with --audience, among those a report or pack declares (nil: none asked for).
+    static func audience(_ name: String?, in declared: [AudienceDefinition], of owner: String, file: String) throws -> AudienceDefinition? {
+        guard let name else { return nil }
+        guard let a = declared.first(where: { $0.name == name }) else {
+            let kind = owner.hasPrefix("pack") ? "pack" : "report"
+            throw Diagnostic(file: file, field: "--audience", message: "\(owner) has no audience `\(name)`",
+                             hint: declared.isEmpty ? "declare `audiences:` in the \(kind)" : Suggest.hint(for: name, in: declared.map(\.name), noun: "audience"))
+        }
+        return a
     }
 
     /// The shared flow of `publish` and `publishPack`: the output folder checked, a staging
