@@ -140,6 +140,10 @@ public struct ReportPublisher {
                 }
                 let memberFolder = (staging as NSString).appendingPathComponent(slug)
                 do {
+                    // Fault injection for the all-or-nothing test: the named member fails part way.
+                    if ProcessInfo.processInfo.environment["ALMANAC_TEST_FAIL_MEMBER"] == member {
+                        throw Diagnostic(message: "a failure injected by ALMANAC_TEST_FAIL_MEMBER")
+                    }
                     try FileManager.default.createDirectory(atPath: memberFolder, withIntermediateDirectories: true)
                     var output = try write(memberFolder, Self.scope(per, member), member, "-" + slug)
                     try OutputStore.writeManifest(in: memberFolder, fields: manifestFields(

@@ -187,6 +187,14 @@ final class PublishedHistoryTests: PublishingTestCase {
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)
         XCTAssertEqual(snapshot(out), before, "the previous complete set is exactly as it was")
 
+        // A member that fails: the run names it, exits 1, and the previous set stays as it was.
+        let failing = try run(["report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", out.path,
+                               "--produced", "2027-01-01", "--warehouse", warehouse], environment: ["ALMANAC_TEST_FAIL_MEMBER": "Pendle"])
+        XCTAssertEqual(failing.status, 1)
+        XCTAssertTrue(failing.err.contains("1 of 12 District managers publications failed: Pendle (a failure injected by ALMANAC_TEST_FAIL_MEMBER)"), failing.err)
+        XCTAssertTrue(failing.err.contains("the previous complete set in"), failing.err)
+        XCTAssertEqual(snapshot(out), before, "the previous complete set is exactly as it was")
+
         // The next run completes the set and clears what the killed one left.
         let next = try almanac("report", "district-profile", "--period", "2025-10", "--audience", "district-managers", "--out", out.path, "--produced", "2027-01-01")
         XCTAssertEqual(next.status, 0, next.err)
