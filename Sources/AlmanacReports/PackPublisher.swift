@@ -83,6 +83,6 @@ extension ReportPublisher {
         let file = "\(pack.name)-\(period.key)\(suffix).pdf"
         let pages = try PackRenderer(document: document, branding: branding).write(to: (outDirectory as NSString).appendingPathComponent(file))
         return Output(title: title, files: [file] + files, pdf: file, pages: pages, html: nil, parts: parts.compactMap(\.title),
-                      partial: document.periodIsEmpty)
+                      partial: document.periodIsEmpty, coverage: facts)
     }
 }

@@ -45,7 +45,9 @@ public struct BuiltReport: Sendable {
     /// The last load of each file.
     public var loads: [Warehouse.LoadRecord]
     /// The latest date in the data, within the audience's scope.
-    public var dataTo: Day?
+    public var dataTo: Day? { coverage?.last }
+    /// The first and last day with data and the fact rows, within the audience's scope.
+    public var coverage: DataCoverage?
     /// Organisation name.
     public var organisation: String
     /// The date the report was produced.
@@ -91,9 +93,6 @@ public struct ReportBuilder {
             for m in s.measures where !used.contains(m) { used.append(m) }
             let resolved = self.resolved(s.window, period: period)
             let span = (resolved.span.start, resolved.span.end)
-            var by: [String] = []
-            if let over = s.over { by.append(over.rawValue) }
-            if let b = s.by { by.append(b) }
             let coverage = describe(span: span)
             let empty = DataTable(columns: [])
             switch s.kind {
@@ -108,7 +107,7 @@ public struct ReportBuilder {
                 continue
             default: break
             }
-            var request = QueryRequest(measures: s.measures, by: by, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)")
+            var request = QueryRequest(measures: s.measures, by: s.groupBy, filter: s.filter, filterSource: "\(s.place.file):\(s.place.line ?? 0)")
             request.scope = scope
             var options = QueryOptions()
             options.compare = s.compare
@@ -133,7 +132,7 @@ public struct ReportBuilder {
         return BuiltReport(
             definition: definition, period: period, sections: sections, measures: used.compactMap { model.measure($0) },
             sources: scope == nil ? try warehouse.rowCounts(model: model) : [(model.time.table + " (within this scope)", facts?.rows ?? 0)],
-            loads: try warehouse.loads(), dataTo: facts?.last,
+            loads: try warehouse.loads(), coverage: facts,
             organisation: organisation, produced: produced, periodIsEmpty: periodIsEmpty, audience: audience)
     }
 

@@ -90,6 +90,9 @@ public struct SectionDefinition: Sendable {
     public var totals = false
     /// Where it was declared.
     public var place: SourcePlace
+
+    /// What the section's query groups by: its time grain (`over`), then its dimension (`by`).
+    public var groupBy: [String] { [over?.rawValue, by].compactMap { $0 } }
 }
 
 /// Who a report is for, and what they may see.

@@ -42,6 +42,8 @@ public struct ReportPublisher {
         public var parts: [String] = []
         /// True when the period has no data (the outputs say so on every page).
         public var partial: Bool
+        /// The first and last day with data and the fact rows, within the document's scope.
+        public var coverage: DataCoverage?
 
         /// Puts the paths under a member's folder.
         mutating func prefix(_ folder: String) {
@@ -193,8 +195,9 @@ public struct ReportPublisher {
         let loads = try warehouse.loads().map {
             "{\"table\": \(q($0.table)), \"file\": \(q($0.file)), \"sha256\": \(q($0.sha256)), \"rows\": \($0.rows), \"loaded_at\": \(q($0.loadedAt))}"
         }
-        let scope = member.flatMap { m in audience?.per.map { Self.scope($0, m) } }
-        let facts = try QueryExecutor(model: model, warehouse: warehouse).coverage(scope: scope)
+        // The data the document was built from (as its builder measured it within its scope); a
+        // set of several members is described by the whole warehouse's.
+        let facts = outputs.count == 1 ? outputs[0].coverage : try QueryExecutor(model: model, warehouse: warehouse).coverage(scope: nil)
         let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -300,7 +303,8 @@ public struct ReportPublisher {
         let page = html.render(report, branding: branding, svgs: svgs, descriptions: descriptions, tiles: tileSVGs)
         try page.write(toFile: "\(stage)/\(stem).html", atomically: false, encoding: .utf8)
         files = ["\(stem).pdf", "\(stem).html"] + files
-        return Output(title: definition.title, files: files, pdf: "\(stem).pdf", pages: pages, html: "\(stem).html", partial: report.periodIsEmpty)
+        return Output(title: definition.title, files: files, pdf: "\(stem).pdf", pages: pages, html: "\(stem).html", partial: report.periodIsEmpty,
+                      coverage: report.coverage)
     }
 
     /// Writes each section's data as CSV (exactly the query layer's result) and its JSON

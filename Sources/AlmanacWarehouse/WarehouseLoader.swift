@@ -269,7 +269,7 @@ extension Warehouse {
                 for (i, h) in header.enumerated() {
                     if let j = firstAt[h] {
                         throw Diagnostic(file: path, line: record.line, column: record.columns[i], field: h,
-                                         message: "the header names `\(Terminal.safe(h))` twice (fields \(j + 1) and \(i + 1))",
+                                         message: "the header names `\(h)` twice (fields \(j + 1) and \(i + 1))",
                                          hint: "remove or rename one of them")
                     }
                     firstAt[h] = i
@@ -316,7 +316,7 @@ extension Warehouse {
                     if problems.count < options.maxErrors {
                         let name = t.columns[ci].name
                         problems.append(Diagnostic(file: path, line: record.line, column: record.columns[fi], field: name,
-                                                   message: "\(reason.message) in column `\(name)`: `\(Terminal.safe(raw))`",
+                                                   message: "\(reason.message) in column `\(name)`: `\(raw)`",
                                                    hint: reason.hint ?? "every row needs a `\(name)`"))
                     }
                 }
@@ -338,7 +338,7 @@ extension Warehouse {
                     bad = true
                     if problems.count < options.maxErrors {
                         problems.append(Diagnostic(file: path, line: record.line, column: record.columns[positions[pkIndex]], field: t.columns[pkIndex].name,
-                                                   message: "`\(Terminal.safe(k))` is already the key of line \(other) (\(fileName):\(other)); a key names one row",
+                                                   message: "`\(k)` is already the key of line \(other) (\(fileName):\(other)); a key names one row",
                                                    hint: "remove one of the two rows, or correct the key"))
                     }
                 } else {

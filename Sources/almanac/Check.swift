@@ -48,11 +48,8 @@ struct Check: ParsableCommand {
                     let r = try ReportLoader.load(name: name, directory: reports, model: model)
                     let before = problems.count
                     for s in r.sections where s.kind != .text && s.kind != .findings {
-                        var by: [String] = []
-                        if let over = s.over { by.append(over.rawValue) }
-                        if let b = s.by { by.append(b) }
                         // KPI tiles: the measures by the report's own periods (their sparkline).
-                        if s.kind == .kpis { by = [r.periodGrain.rawValue] }
+                        let by = s.kind == .kpis ? [r.periodGrain.rawValue] : s.groupBy
                         collect {
                             do {
                                 _ = try QueryPlanner(model: model).plan(QueryRequest(measures: s.measures, by: by, filter: s.filter,

@@ -3,57 +3,11 @@ import XCTest
 
 /// Runs the built `almanac` binary the way a user does, on the committed sample data.
 /// Needs `swift build` first (scripts/test does it) and poppler-utils and qpdf (scripts/setup).
-final class EndToEndTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("almanac-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
-    var binary: String {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("almanac").path
-        if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
-        return Self.root.appendingPathComponent(".build/debug/almanac").path
-    }
-
-    struct Result {
-        var status: Int32
-        var out: String
-        var err: String
-    }
-
-    @discardableResult
-    func run(_ executable: String, _ args: [String], environment: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        p.currentDirectoryURL = Self.root
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-
+final class EndToEndTests: PublishingTestCase {
     func almanac(_ args: String...) throws -> Result {
         try run(binary, args + (["load", "query", "analyse", "report", "pack", "gallery", "check"].contains(args.first ?? "") ? ["--warehouse", dir.appendingPathComponent("w.sqlite").path] : []))
     }
 
-    func tool(_ name: String) throws -> String {
-        for folder in ["/usr/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
-            return "\(folder)/\(name)"
-        }
-        throw XCTSkip("\(name) is not installed; run scripts/setup")
-    }
 
     func testLoadQueryAndErrors() throws {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary), "build first: swift build")

@@ -4,7 +4,7 @@ import XCTest
 /// What the publishing tests share: a temporary folder, the built binary run as a user runs
 /// it (with a fixed SOURCE_DATE_EPOCH), a project folder, and an RFC 4180 reader.
 class PublishingTestCase: XCTestCase {
-    static let root = EndToEndTests.root
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     var dir: URL!
 
     override func setUpWithError() throws {
@@ -26,14 +26,28 @@ class PublishingTestCase: XCTestCase {
         var err: String
     }
 
+    /// A command-line tool the tests read outputs with; skipped (with how to install it) when missing.
+    func tool(_ name: String) throws -> String {
+        for folder in ["/usr/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            return "\(folder)/\(name)"
+        }
+        throw XCTSkip("\(name) is not installed; run scripts/setup")
+    }
+
+    /// Runs the built almanac with a fixed SOURCE_DATE_EPOCH.
     @discardableResult
     func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+        try run(binary, args, environment: ["SOURCE_DATE_EPOCH": "1764547200"].merging(environment) { $1 })
+    }
+
+    /// Runs any program from the repository's folder, as a user would.
+    @discardableResult
+    func run(_ executable: String, _ args: [String], environment: [String: String] = [:]) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = Self.root
         var env = ProcessInfo.processInfo.environment
-        env["SOURCE_DATE_EPOCH"] = "1764547200"
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe()
@@ -131,18 +145,7 @@ class PublishingTestCase: XCTestCase {
         return (files, numbers)
     }
 
-    func pdftotext(_ path: String) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { throw XCTSkip("pdftotext is not installed; run scripts/setup") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        p.arguments = [path, "-"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    func pdftotext(_ path: String) throws -> String { try run(try tool("pdftotext"), [path, "-"]).out }
 }
 
 /// One path for every figure: every number in every published CSV (reports, packs, KPI
