@@ -139,3 +139,130 @@ public enum Distributions {
         return incompleteBeta(1 - p, Double(n - k), Double(k + 1))
     }
 }
+
+// MARK: Tails in log space
+
+extension Distributions {
+    /// log P(a, x) and log Q(a, x), the regularized lower and upper incomplete gamma
+    /// functions, each computed directly (series below a + 1, continued fraction above) so
+    /// that neither tail is found as 1 − the other: a p-value of 1e-300 keeps its digits.
+    public static func logIncompleteGamma(_ a: Double, _ x: Double) -> (lower: Double, upper: Double) {
+        if x <= 0 { return (-.infinity, 0) }
+        let logFront: Double = a * log(x) - x - lgamma(a)
+        if x < a + 1 {
+            var sum = 1 / a, term = sum, ap = a
+            for _ in 0..<100_000 {
+                ap += 1
+                term *= x / ap
+                sum += term
+                if abs(term) < abs(sum) * 1e-17 { break }
+            }
+            let lower = logFront + log(sum)
+            return (lower, log1mexp(lower))
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        for i in 1...100_000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-16 { break }
+        }
+        let upper = logFront + log(h)
+        return (log1mexp(upper), upper)
+    }
+
+    /// log(1 − e^v) for v ≤ 0, accurate at both ends.
+    public static func log1mexp(_ v: Double) -> Double {
+        if v >= 0 { return -.infinity }
+        return v > -0.693 ? log(-expm1(v)) : log1p(-exp(v))
+    }
+
+    /// log P(X ≤ k) and log P(X ≥ k) for a Poisson count X with the given mean, where k
+    /// may be fractional (a quasi-Poisson count divided by its dispersion): P(X ≤ k) =
+    /// Q(k + 1, mean) and P(X ≥ k) = P(k, mean), the continuous extension through the
+    /// incomplete gamma function.
+    public static func logPoissonTails(_ k: Double, mean: Double) -> (atMost: Double, atLeast: Double) {
+        guard mean > 0 else { return (0, k <= 0 ? 0 : -.infinity) }
+        let atMost = k < 0 ? -.infinity : logIncompleteGamma(k + 1, mean).upper
+        let atLeast = k <= 0 ? 0 : logIncompleteGamma(k, mean).lower
+        return (atMost, atLeast)
+    }
+
+    /// log P(Z > z) for a standard normal Z: through erfc while it is representable, then
+    /// the asymptotic series (relative error below 1e-12 beyond z = 30).
+    public static func logNormalUpperTail(_ z: Double) -> Double {
+        if z < 30 { return log(0.5 * erfc(z / 2.0.squareRoot())) }
+        let z2 = z * z
+        let series = 1 - 1 / z2 + 3 / (z2 * z2) - 15 / (z2 * z2 * z2) + 105 / (z2 * z2 * z2 * z2)
+        return -z2 / 2 - log(z) - 0.5 * log(2 * Double.pi) + log(series)
+    }
+
+    /// log of the two-sided p-value of a standard normal z.
+    public static func logNormalTwoSided(_ z: Double) -> Double { min(0, log(2) + logNormalUpperTail(abs(z))) }
+
+    /// log of the two-sided p-value of a count against a Poisson mean: twice the smaller tail.
+    public static func logPoissonTwoSided(_ k: Double, mean: Double) -> Double {
+        let t = logPoissonTails(k, mean: mean)
+        return min(0, log(2) + min(t.atMost, t.atLeast))
+    }
+
+    /// Benjamini–Hochberg adjusted p-values (q-values) from log p-values: q(i) = min over
+    /// j ≥ rank(i) of p(j) m / j, in log space; returned in the input order.
+    public static func benjaminiHochberg(logP: [Double], tests m: Int? = nil) -> [Double] {
+        let n = logP.count
+        guard n > 0 else { return [] }
+        let total = Double(max(m ?? n, n))
+        let order = logP.indices.sorted { logP[$0] < logP[$1] }
+        var adjusted = [Double](repeating: 0, count: n)
+        var running = 0.0
+        for rank in stride(from: n - 1, through: 0, by: -1) {
+            let i = order[rank]
+            running = min(running, logP[i] + log(total) - log(Double(rank + 1)))
+            adjusted[i] = running
+        }
+        return adjusted
+    }
+}
+
+extension Distributions {
+    /// log I_x(a, b), the regularized incomplete beta function, without underflow.
+    public static func logIncompleteBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        if x <= 0 { return -.infinity }
+        if x >= 1 { return 0 }
+        let logBeta: Double = lgamma(a) + lgamma(b) - lgamma(a + b)
+        let logFront: Double = a * log(x) + b * log1p(-x) - logBeta
+        if x < (a + 1) / (a + b + 2) { return logFront + log(betaFraction(x, a, b)) - log(a) }
+        return log1mexp(logFront + log(betaFraction(1 - x, b, a)) - log(b))
+    }
+
+    /// log of the two-sided p-value of Student's t with `df` degrees of freedom: I_{ν/(ν+t²)}(ν/2, 1/2).
+    public static func logStudentTTwoSided(_ t: Double, df: Double) -> Double {
+        guard t.isFinite else { return -.infinity }
+        return min(0, logIncompleteBeta(df / (df + t * t), df / 2, 0.5))
+    }
+
+    /// The normal deviate z ≥ 0 whose two-sided p-value has this log (Newton's method on the
+    /// log upper tail, so it works at p = 1e-300 and beyond).
+    public static func normalDeviate(logTwoSided lp: Double) -> Double {
+        guard lp < 0 else { return 0 }
+        guard lp.isFinite else { return .infinity }
+        let target = lp - log(2)
+        var z = lp > log(0.2) ? normalQuantile(1 - exp(lp) / 2) : (-2 * target).squareRoot()
+        for _ in 0..<50 {
+            let f = logNormalUpperTail(z) - target
+            let slope = -exp(-z * z / 2 - 0.5 * log(2 * Double.pi) - logNormalUpperTail(z))
+            let step = f / slope
+            z -= step
+            if z < 0 { z = 0 }
+            if abs(step) < 1e-12 * max(1, z) { break }
+        }
+        return z
+    }
+}

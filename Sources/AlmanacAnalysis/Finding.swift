@@ -4,32 +4,54 @@ import AlmanacCore
 public struct Finding: Equatable, Sendable {
     /// What kind of finding.
     public enum Kind: String, Sendable, Codable {
-        case yearOnYear = "year-on-year change"
+        /// One month well above or below its usual level.
+        case unusualMonth = "unusual month"
+        /// Consecutive unusual months, each significant on its own, in the same direction.
+        case unusualRun = "run of unusual months"
+        /// The latest months together above or below their usual level, still going on.
+        case levelShift = "level shift"
         case funnelOutlier = "outside funnel limits"
-        case specialCause = "special cause variation"
         case sustainedTrend = "sustained trend"
         case stoppage = "activity stopped"
     }
 
+    /// When it happened, relative to the period scanned.
+    public enum Timing: Int, Sendable, Comparable {
+        /// New at the period, or still going on at it.
+        case current = 0
+        /// A standing pattern: a sustained trend, an area persistently outside its limits.
+        case standing = 1
+        /// Something that happened before the period and is over.
+        case earlier = 2
+        public static func < (a: Timing, b: Timing) -> Bool { a.rawValue < b.rawValue }
+    }
+
     public var kind: Kind
-    /// What it is about: "Highways in Wyre", "Burnley", "the county".
+    /// What it is about: "Highways contacts in Wyre", "Spend in Burnley".
     public var subject: String
     /// The measure's label.
     public var measure: String
-    /// The period or periods it concerns (`2025-10`, `2024-01`, `2021-04 to 2026-03`).
+    /// The period or periods it concerns (`2025-10`, `2024-01 to 2024-03`, `2024-11-12 to 2024-11-14`).
     public var period: String
-    /// The numbers behind it, named (value, comparison, limit, slope…).
+    /// The numbers behind it, named (value, expected, limit, slope…).
     public var numbers: [String: Double]
-    /// The test and its result, in words ("exact test of two Poisson counts, p = 0.0003").
+    /// The test and its result, in words.
     public var test: String
-    /// Two-sided p-value (or the probability of what was seen by chance).
+    /// The test's own two-sided p-value (may underflow to 0; see `logP`).
     public var p: Double
-    /// Strength for ranking: −log10(p), capped at 30.
+    /// Natural log of that p-value, exact far into the tails.
+    public var logP: Double
+    /// The Benjamini–Hochberg adjusted p-value across the whole scan.
+    public var q: Double
+    /// Strength for ranking: −log10 of the adjusted p-value (at most 50), plus 10 × the square
+    /// root of the share of the whole area's usual monthly activity it affected.
     public var strength: Double
     /// +1 up, −1 down.
     public var direction: Int
     /// Improvement, concern or neither, from the measure's declared direction.
     public var assessment: String
+    /// New or still going on at the period scanned, a standing pattern, or earlier.
+    public var timing: Timing
     /// The sentence for commentary.
     public var sentence: String
 }

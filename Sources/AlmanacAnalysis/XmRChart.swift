@@ -20,8 +20,9 @@ public struct XmRChart: Equatable, Sendable {
         case shift
         /// Seven or more points in a row each higher (or each lower) than the one before.
         case trend
-        /// Two of three points in a row beyond two sigma, on the same side of the mean.
-        case twoOfThree = "two of three beyond 2 sigma"
+        /// Two of three points in a row near a limit (beyond two thirds of the way to it, not
+        /// beyond it), all three on the same side of the mean.
+        case twoOfThree = "two of three near a limit"
     }
 
     /// What a point's variation means, given the improvement direction.
@@ -49,7 +50,8 @@ public struct XmRChart: Equatable, Sendable {
         public var movingRange: Double
         /// Process limits.
         public var upper: Double, lower: Double
-        /// Two-sigma lines (sigma = mean moving range / 1.128).
+        /// The "near the limits" lines, two thirds of the way from the mean to each limit
+        /// (mean ± 1.773 × mean moving range, about two sigma).
         public var upper2Sigma: Double, lower2Sigma: Double
     }
 
@@ -71,10 +73,28 @@ public struct XmRChart: Equatable, Sendable {
     /// Fewest points for limits worth drawing (NHS guidance recommends 15–20; 12 is the floor).
     public static let minimumPoints = 12
 
-    /// Builds the chart. `rebaseAt` are indices where the process is declared to have
-    /// changed (a new service model); limits are recalculated from each.
+    /// Moving ranges at or above this multiple of their mean are screened out before the
+    /// limits are set (as the Making Data Count tool and NHSRplotthedots do by default).
+    public static let screeningFactor = 3.267
+
+    /// Builds the chart, exactly as NHS England's Making Data Count and the NHS-R
+    /// community's NHSRplotthedots (0.2) do:
+    /// - limits: mean ± 2.66 × the mean moving range, moving ranges of 3.267 × their mean or
+    ///   more screened out first (`screenOutliers`);
+    /// - "near the limits": beyond two thirds of the way to a limit (mean ± 1.773 × mean
+    ///   moving range) but not beyond it;
+    /// - rules: a point beyond a limit; seven points in a row each higher (or each lower)
+    ///   than the one before (trend); two of three points in a row near a limit with all
+    ///   three on the same side of the mean (only the near points are flagged); seven
+    ///   points in a row on the same side of the mean (shift; a point on the mean breaks it);
+    /// - a point's side comes from the first rule that applies in the order outside limits,
+    ///   trend, two of three, shift: a point in a falling trend is low even when it is above
+    ///   the mean. The chart's `side` follows that order; `rules` lists every rule that applies.
+    /// `rebaseAt` are indices where the process is declared to have changed (a new service
+    /// model); limits and rules are worked out separately in each stretch.
     public static func compute(
-        _ values: [Double], improvement: ImprovementDirection = .neutral, target: Double? = nil, rebaseAt: [Int] = []
+        _ values: [Double], improvement: ImprovementDirection = .neutral, target: Double? = nil, rebaseAt: [Int] = [],
+        screenOutliers: Bool = true
     ) throws -> XmRChart {
         let cuts = ([0] + rebaseAt.filter { $0 > 0 && $0 < values.count }.sorted() + [values.count])
         var segments: [Segment] = []
@@ -82,51 +102,67 @@ public struct XmRChart: Equatable, Sendable {
             guard b - a >= minimumPoints else { throw NotTested.tooShort(have: b - a, need: minimumPoints) }
             let v = Array(values[a..<b])
             let mean = v.reduce(0, +) / Double(v.count)
-            let ranges = zip(v.dropFirst(), v).map { abs($0 - $1) }
-            let mr = ranges.reduce(0, +) / Double(ranges.count)
-            let sigma = mr / 1.128
+            var ranges = zip(v.dropFirst(), v).map { abs($0 - $1) }
+            var mr = ranges.reduce(0, +) / Double(ranges.count)
+            if screenOutliers {
+                ranges = ranges.filter { $0 < screeningFactor * mr }
+                if !ranges.isEmpty { mr = ranges.reduce(0, +) / Double(ranges.count) }
+            }
+            let near = 2 * 2.66 / 3 * mr
             segments.append(Segment(start: a, end: b, mean: mean, movingRange: mr, upper: mean + 2.66 * mr, lower: mean - 2.66 * mr,
-                                    upper2Sigma: mean + 2 * sigma, lower2Sigma: mean - 2 * sigma))
+                                    upper2Sigma: mean + near, lower2Sigma: mean - near))
         }
         var rules = Array(repeating: Set<Rule>(), count: values.count)
         var side = Array(repeating: 0, count: values.count)
-        func mark(_ i: Int, _ r: Rule, _ s: Int) {
-            rules[i].insert(r)
-            if side[i] == 0 { side[i] = s }
-        }
-        for (si, seg) in segments.enumerated() {
+        for seg in segments {
             let range = seg.start..<seg.end
+            func rtm(_ i: Int) -> Int { values[i] > seg.mean ? 1 : values[i] < seg.mean ? -1 : 0 }
+            var outside = [Bool](repeating: false, count: values.count)
+            var close = [Bool](repeating: false, count: values.count)
             for i in range {
-                if values[i] > seg.upper { mark(i, .outsideLimits, 1) }
-                if values[i] < seg.lower { mark(i, .outsideLimits, -1) }
+                outside[i] = values[i] > seg.upper || values[i] < seg.lower
+                close[i] = !outside[i] && (values[i] > seg.upper2Sigma || values[i] < seg.lower2Sigma)
+                if outside[i] { rules[i].insert(.outsideLimits) }
             }
-            // Runs on one side of the mean; a point on the mean breaks the run.
-            var runStart = seg.start
-            for i in range {
-                let s = values[i] > seg.mean ? 1 : values[i] < seg.mean ? -1 : 0
-                let startSide = values[runStart] > seg.mean ? 1 : values[runStart] < seg.mean ? -1 : 0
-                if s == 0 || s != startSide { runStart = i }
-                if s != 0 && i - runStart + 1 >= 7 { for j in runStart...i { mark(j, .shift, s) } }
+            // Seven in a row on one side of the mean.
+            var shift = [Bool](repeating: false, count: values.count)
+            for i in range where i - 6 >= seg.start {
+                let s = rtm(i)
+                if s != 0 && (i - 6..<i).allSatisfy({ rtm($0) == s }) { for j in (i - 6)...i { shift[j] = true } }
             }
-            // Runs of rises or falls.
-            var upStart = seg.start, downStart = seg.start
-            for i in range.dropFirst() {
-                if !(values[i] > values[i - 1]) { upStart = i }
-                if !(values[i] < values[i - 1]) { downStart = i }
-                if i - upStart + 1 >= 7 { for j in upStart...i { mark(j, .trend, 1) } }
-                if i - downStart + 1 >= 7 { for j in downStart...i { mark(j, .trend, -1) } }
+            // Seven in a row each higher (or lower) than the one before.
+            var trend = [Bool](repeating: false, count: values.count)
+            for i in range where i - 6 >= seg.start {
+                let ups = (i - 5...i).allSatisfy { values[$0] > values[$0 - 1] }
+                let downs = (i - 5...i).allSatisfy { values[$0] < values[$0 - 1] }
+                if ups || downs { for j in (i - 6)...i { trend[j] = true } }
             }
-            // Two of three beyond two sigma on the same side.
+            // Two of three near a limit, all three on one side of the mean.
+            var twoOfThree = [Bool](repeating: false, count: values.count)
             if seg.end - seg.start >= 3 {
-                for i in seg.start...(seg.end - 3) {
-                    let window = i..<(i + 3)
-                    let high = window.filter { values[$0] > seg.upper2Sigma }
-                    let low = window.filter { values[$0] < seg.lower2Sigma }
-                    if high.count >= 2 { high.forEach { mark($0, .twoOfThree, 1) } }
-                    if low.count >= 2 { low.forEach { mark($0, .twoOfThree, -1) } }
+                for w in seg.start...(seg.end - 3) {
+                    let window = w..<(w + 3)
+                    let sides = window.map(rtm).reduce(0, +)
+                    if window.filter({ close[$0] }).count >= 2 && abs(sides) == 3 {
+                        for j in window where close[j] { twoOfThree[j] = true }
+                    }
                 }
             }
-            _ = si
+            for i in range {
+                if trend[i] { rules[i].insert(.trend) }
+                if twoOfThree[i] { rules[i].insert(.twoOfThree) }
+                if shift[i] { rules[i].insert(.shift) }
+                // The side, by the first rule that applies.
+                if outside[i] || (!trend[i] && (twoOfThree[i] || shift[i])) {
+                    side[i] = rtm(i) > 0 ? 1 : -1
+                } else if trend[i] {
+                    // The direction of the trend: the step to the next point when it is in the
+                    // trend too, otherwise the step from the one before.
+                    let right = i + 1 < seg.end && trend[i + 1]
+                    let d = right ? values[i + 1] - values[i] : (i > seg.start ? values[i] - values[i - 1] : 0)
+                    side[i] = d > 0 ? 1 : -1
+                }
+            }
         }
         let points = values.indices.map { i -> Point in
             let seg = segments.firstIndex { $0.start <= i && i < $0.end }!

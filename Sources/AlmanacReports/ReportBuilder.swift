@@ -200,15 +200,18 @@ public struct ReportBuilder {
     /// The strongest findings of the scan for the section's measure, up to the period.
     func findings(_ s: SectionDefinition, period: Period, scope: String?, coverage: String, span: (start: Day, end: Day)) throws -> BuiltSection {
         let month = Period(grain: .month, containing: period.end.adding(days: -1))
-        let found = Array(try CubeScan(model: model, warehouse: warehouse).run(measure: s.measures[0], month: month, scope: scope)
-            .findings.prefix(s.limit ?? 6))
+        let scan = try CubeScan(model: model, warehouse: warehouse).run(measure: s.measures[0], month: month, scope: scope)
+        // What is new or still going on at the period first, then standing patterns, then earlier events.
+        let found = Array(scan.findings.prefix(max(0, s.limit ?? 6)))
+        let account = "Up to \(month.label): the first \(found.count) of \(scan.findings.count) findings from "
+            + "\(NumberFormat.integer.format(Double(scan.outcome.tests))) tests, false discovery rate \(NumberFormat.trimmed(scan.outcome.level * 100, maxDecimals: 2))% (Benjamini–Hochberg)"
         let table = DataTable(columns: [
             DataColumn(name: "finding", label: "Finding", role: .dimension, values: .text(found.map(\.sentence))),
             DataColumn(name: "kind", label: "Kind", role: .dimension, values: .text(found.map(\.kind.rawValue))),
             DataColumn(name: "test", label: "Test", role: .dimension, values: .text(found.map(\.test))),
             DataColumn(name: "strength", label: "Strength", role: .measure, format: .decimal1, values: .real(found.map(\.strength))),
         ])
-        return BuiltSection(definition: s, span: span, chart: nil, table: table, data: table, coverage: "Up to " + month.label, findings: found)
+        return BuiltSection(definition: s, span: span, chart: nil, table: table, data: table, coverage: account, findings: found)
     }
 
     /// The whole periods a section covers, as `--period` would name them.

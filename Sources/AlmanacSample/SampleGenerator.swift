@@ -75,6 +75,7 @@ public struct SampleGenerator: Sendable {
         }
 
         let profile = CouncilProfile.self
+        let anomalies = profile.anomalies(seed: seed)
         let wards = SampleGenerator.wards
         try emit("districts.csv") { out in
             out.line("district_code,district_name,county_code,county_name,population")
@@ -154,8 +155,8 @@ public struct SampleGenerator: Sendable {
                     v *= s.season[day.month - 1] * (weekend ? s.weekend : 1) * (closed ? 0.1 : 1)
                     v *= pow(1 + s.annualGrowth, years)
                     if s.code == "HWY" && d.code == "E07000124" { v *= 1.5 }  // rural roads: more highways per head
-                    for a in profile.anomalies where a.measure == "contacts" && a.channel == nil
-                        && a.serviceCode == s.code && a.districtCode == d.code && day >= a.start && day <= a.end {
+                    for a in anomalies where a.measure == "contacts" && a.channel == nil
+                        && (a.serviceCode ?? s.code) == s.code && (a.districtCode ?? d.code) == d.code && day >= a.start && day <= a.end {
                         v *= a.factor
                     }
                     v *= exp(0.25 * rng.normal() - 0.03125)
@@ -175,6 +176,7 @@ public struct SampleGenerator: Sendable {
             let offset = rng.unit()
             var cumulative = 0.0
             var produced = 0
+            var used = Set<Int>()
             let scale = Double(rows) / total
             let cellCount = intensity.count
             for cell in 0..<cellCount {
@@ -193,21 +195,38 @@ public struct SampleGenerator: Sendable {
                 let shift = min(channelWeights[phone] * 0.6, profile.webShiftPerYear * years)
                 channelWeights[phone] -= shift
                 channelWeights[web] += shift
-                for a in profile.anomalies where a.channel == "Web" && day >= a.start && day <= a.end {
-                    channelWeights[phone] += channelWeights[web]
-                    channelWeights[web] = 0
+                for a in anomalies where day >= a.start && day <= a.end {
+                    // An outage of one channel: its contacts go to the phone (or, when the
+                    // phones are down, to the web).
+                    guard let c = a.channel, let down = profile.channels.firstIndex(of: c) else { continue }
+                    let other = down == phone ? web : phone
+                    channelWeights[other] += channelWeights[down]
+                    channelWeights[down] = 0
                 }
                 var spendFactor = 1.0
-                for a in profile.anomalies where a.measure == "spend" && a.serviceCode == s.code && a.districtCode == d.code
+                for a in anomalies where a.measure == "spend" && a.serviceCode == s.code && a.districtCode == d.code
                     && day >= a.start && day <= a.end {
                     spendFactor *= a.factor
                 }
+                // The model's unique key is (date, customer, service, ward, channel): a draw that
+                // repeats one already made for this day and service is drawn again (rarely more
+                // than once; after 64 tries the next free customer is taken, so it ends).
+                used.removeAll(keepingCapacity: true)
+                let districtWards = wardsByDistrict[di]
                 for _ in 0..<n {
-                    let band = rng.pick(s.ages)
-                    let pool = pools[di][band]
-                    let customer = pool.lowerBound + min(pool.count - 1, Int(Double(pool.count) * pow(rng.unit(), 2.2)))
-                    let ward = wardsByDistrict[di][Int(rng.unit() * Double(wardsByDistrict[di].count))]
-                    let channel = rng.pick(channelWeights)
+                    var band = 0, customer = 0, wardIndex = 0, channel = 0
+                    var tries = 0
+                    repeat {
+                        band = rng.pick(s.ages)
+                        let pool = pools[di][band]
+                        customer = pool.lowerBound + min(pool.count - 1, Int(Double(pool.count) * pow(rng.unit(), 2.2)))
+                        wardIndex = min(districtWards.count - 1, Int(rng.unit() * Double(districtWards.count)))
+                        channel = rng.pick(channelWeights)
+                        tries += 1
+                    } while used.contains((customer &* 64 &+ wardIndex) &* 8 &+ channel) && tries < 64
+                    while used.contains((customer &* 64 &+ wardIndex) &* 8 &+ channel) && customer + 1 < totalCustomers { customer += 1 }
+                    used.insert((customer &* 64 &+ wardIndex) &* 8 &+ channel)
+                    let ward = districtWards[wardIndex]
                     var contacts = 1
                     while contacts < 9 && rng.unit() < 0.35 { contacts += 1 }
                     var pence = 0
@@ -242,7 +261,7 @@ public struct SampleGenerator: Sendable {
         }
         try emit("anomalies.csv") { out in
             var w = CSVWriter(header: ["id", "kind", "measure", "service_code", "district_code", "channel", "start_date", "end_date", "factor", "description"])
-            for a in profile.anomalies {
+            for a in anomalies {
                 w.writeRow([a.id, a.kind, a.measure, a.serviceCode ?? "", a.districtCode ?? "", a.channel ?? "",
                             a.start.description, a.end.description, NumberFormat.trimmed(a.factor, maxDecimals: 2), a.description])
             }

@@ -14,6 +14,8 @@ public struct CubeScan: Sendable {
     /// What a scan found, and what it looked at.
     public struct Result: Sendable {
         public var findings: [Finding]
+        /// The scan's account: tests, false discovery rate, expected false alarms.
+        public var outcome: ScanOutcome
         /// Slices scanned, by level.
         public var slices: [String: Int]
         /// Seconds spent after the queries returned.
@@ -121,23 +123,14 @@ public struct CubeScan: Sendable {
         let started = Date()
         let improvement = ImprovementDirection(rawValue: measure.improvement ?? "neutral") ?? .neutral
         var scanner = FindingsScanner(measure: measure.label, noun: noun, format: measure.format, improvement: improvement)
-        // Poisson tests need counts of events: a row count, or a sum of a whole-number column.
+        // Quasi-Poisson tests need counts of events: a row count, or a sum of a whole-number column.
         let columnType = measure.column.flatMap { model.table(measure.table)?.column($0)?.type }
         scanner.isCount = measure.agg == .count || (measure.agg == .sum && columnType == .integer)
-        var findings: [Finding] = []
-        let groups = (plural(what, "services"), plural(place, "districts"))
-        findings += scanner.yearOnYear(services, group: groups.0)
-        findings += scanner.yearOnYear(districts, group: groups.1)
-        findings += scanner.yearOnYear(both, group: "\(groups.0) in \(groups.1)")
-        for (slices, group) in [(services, groups.0), (districts, groups.1), (both, "\(groups.0) in \(groups.1)")] {
-            findings += scanner.yearOnYear(slices, group: group, window: 12)
-        }
-        if areas.count >= 3 { findings += (try? scanner.funnelOutliers(areas, period: month.key)) ?? [] }
-        findings += scanner.specialCauses(county + services + districts + both)
-        findings += scanner.sustainedTrends(county + services + districts)
-        findings += scanner.stoppages(daily)
-        findings += scanner.monthlyStoppages(services + districts + both)
-        return Result(findings: FindingsScanner.ranked(findings),
+        // "Contacts were", but "spend was": counts are plural nouns, amounts mass nouns.
+        scanner.isPlural = scanner.isCount
+        let outcome = scanner.scan(ScanSlices(whole: county.first, what: services, place: districts, both: both, whatKey: what, placeKey: place,
+                                              daily: daily, areas: areas), latest: month.key)
+        return Result(findings: outcome.findings, outcome: outcome,
                       slices: [whole: county.count, plural(what, "services"): services.count, plural(place, "districts"): districts.count,
                                "\(plural(what, "services")) in \(plural(place, "districts"))": both.count, "\(plural(model.analysis.daily, "channels")) by day": daily.count],
                       analysisSeconds: Date().timeIntervalSince(started))

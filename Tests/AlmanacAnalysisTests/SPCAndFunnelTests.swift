@@ -12,11 +12,16 @@ final class XmRChartTests: XCTestCase {
         let v: [Double] = [50, 52, 49, 51, 50, 48, 52, 50, 51, 49, 50, 51, 70, 50, 49]
         let c = try XmRChart.compute(v, improvement: .down)
         let mean = v.reduce(0, +) / 15
-        let mr = zip(v.dropFirst(), v).map { abs($0 - $1) }.reduce(0, +) / 14
+        // Moving ranges 2,3,2,1,2,4,2,1,2,1,1,19,20,1: mean 61/14 = 4.357; the two of 3.267 × that
+        // or more (19 and 20) are screened out, leaving 22/12.
+        let mr = 22.0 / 12
         XCTAssertEqual(c.segments[0].mean, mean, accuracy: 1e-12)
+        XCTAssertEqual(c.segments[0].movingRange, mr, accuracy: 1e-12)
         XCTAssertEqual(c.segments[0].upper, mean + 2.66 * mr, accuracy: 1e-12)
         XCTAssertEqual(c.segments[0].lower, mean - 2.66 * mr, accuracy: 1e-12)
-        XCTAssertEqual(c.segments[0].upper2Sigma, mean + 2 * mr / 1.128, accuracy: 1e-12)
+        XCTAssertEqual(c.segments[0].upper2Sigma, mean + 2 * 2.66 / 3 * mr, accuracy: 1e-12)
+        let unscreened = try XmRChart.compute(v, improvement: .down, screenOutliers: false)
+        XCTAssertEqual(unscreened.segments[0].movingRange, 61.0 / 14, accuracy: 1e-12)
         XCTAssertEqual(flagged(c, .outsideLimits), [12])
         XCTAssertEqual(c.points[12].variation, .concern, "higher is worse for this measure")
         XCTAssertEqual(c.points.filter { $0.variation != .common }.count, 1)
@@ -37,14 +42,66 @@ final class XmRChartTests: XCTestCase {
         XCTAssertTrue(c.points[6...12].allSatisfy { $0.variation == .neither })
     }
 
-    func testTwoOfThreeBeyondTwoSigma() throws {
-        let v: [Double] = [10, 11, 10, 9, 10, 11, 10, 9, 10, 11, 13.4, 10, 13.4, 10, 9, 10]
+    func testTwoOfThreeNearTheLimitOnOneSide() throws {
+        // The point between the two near the limit (11) is above the mean (10.49) too.
+        let v: [Double] = [10, 11, 10, 9, 10, 11, 10, 9, 10, 11, 13.4, 11, 13.4, 10, 9, 10]
         let c = try XmRChart.compute(v)
         let s = c.segments[0]
         XCTAssertGreaterThan(13.4, s.upper2Sigma)
         XCTAssertLessThan(13.4, s.upper)
         XCTAssertEqual(flagged(c, .twoOfThree), [10, 12])
         XCTAssertEqual(flagged(c, .outsideLimits), [])
+    }
+
+    /// Point by point against an independent implementation of NHSRplotthedots 0.2's rules
+    /// (Fixtures/make_xmr_fixtures.py): 46 series, hand-made and random (steps, drifts,
+    /// spikes, integers with ties and points on the mean).
+    func testEveryPointAgreesWithAnIndependentImplementationOfMakingDataCount() throws {
+        struct Case: Decodable { var name: String; var values: [Double]; var mean: Double; var lower: Double; var upper: Double; var types: [String] }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/xmr.json")
+        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: url))
+        XCTAssertGreaterThan(cases.count, 40)
+        var compared = 0, signals = 0
+        for c in cases {
+            let chart = try XmRChart.compute(c.values)
+            XCTAssertEqual(chart.segments[0].mean, c.mean, accuracy: 1e-9, c.name)
+            XCTAssertEqual(chart.segments[0].upper, c.upper, accuracy: 1e-9, c.name)
+            XCTAssertEqual(chart.segments[0].lower, c.lower, accuracy: 1e-9, c.name)
+            for (i, p) in chart.points.enumerated() {
+                let high = p.side > 0
+                let type: String
+                if p.rules.isEmpty { type = "Common Cause" }
+                else if p.rules.contains(.outsideLimits) { type = high ? "Above UCL" : "Below LCL" }
+                else if p.rules.contains(.trend) { type = "7 Point Trend (\(high ? "In" : "De")creasing)" }
+                else if p.rules.contains(.twoOfThree) { type = "2 in 3 \(high ? "Above" : "Below") CL" }
+                else { type = "7 Points \(high ? "Above" : "Below") CL" }
+                XCTAssertEqual(type, c.types[i], "\(c.name), point \(i) (\(c.values[i]))")
+                compared += 1
+                if type != "Common Cause" { signals += 1 }
+            }
+        }
+        XCTAssertGreaterThan(compared, 1500)
+        XCTAssertGreaterThan(signals, 250)
+    }
+
+    func testTwoOfThreeLeavesOutPointsBeyondTheLimitsAndNeedsOneSide() throws {
+        // Twenty points about 10 (mean 10.29, limits ±2.54, near beyond ±1.69): 12.2 is near
+        // the upper limit, 15 beyond it.
+        let base: [Double] = Array(repeating: [10, 10.5, 9.5, 10.5, 9.5, 10, 10.5, 9.5, 10.5, 9.5], count: 2).flatMap { $0 }
+        let c = try XmRChart.compute(base + [12.2, 15, 10.4, 10, 10.5, 9.5])
+        XCTAssertEqual(flagged(c, .outsideLimits), [21])
+        XCTAssertEqual(flagged(c, .twoOfThree), [], "a point beyond the limits is not near them")
+        // Two near the upper limit with the point between them below the mean: no signal;
+        // with it above the mean: both near points are flagged.
+        XCTAssertEqual(flagged(try XmRChart.compute(base + [12.2, 9.0, 12.2, 10, 10.5, 9.5]), .twoOfThree), [])
+        XCTAssertEqual(flagged(try XmRChart.compute(base + [12.2, 10.6, 12.2, 10, 10.5, 9.5]), .twoOfThree), [20, 22])
+        // A falling trend above the mean is a falling trend: the point's side is low.
+        let falling: [Double] = [20, 19, 18, 17, 16, 15, 14, 10, 11, 9, 10, 11, 9, 10, 11, 10]
+        let f = try XmRChart.compute(falling, improvement: .up)
+        XCTAssertTrue(f.points[4].rules.contains(.trend))
+        XCTAssertGreaterThan(falling[4], f.segments[0].mean)
+        XCTAssertEqual(f.points[4].side, -1)
+        XCTAssertEqual(f.points[4].variation, .concern)
     }
 
     func testAssuranceAgainstATarget() throws {
