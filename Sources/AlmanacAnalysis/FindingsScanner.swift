@@ -383,6 +383,10 @@ public struct FindingsScanner: Sendable {
                 for d in BankHolidays.englandAndWales(y) {
                     h[d.day.ordinal] = d.name.replacingOccurrences(of: " (substitute day)", with: "")
                 }
+                // The days themselves, at a weekend too (when the holiday moves to a weekday).
+                for (month, day, name) in [(1, 1, "New Year's Day"), (12, 25, "Christmas Day"), (12, 26, "Boxing Day")] {
+                    if let d = Day(year: y, month: month, day: day) { h[d.ordinal] = name }
+                }
             }
             return h
         }()

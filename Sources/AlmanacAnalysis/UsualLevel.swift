@@ -166,57 +166,84 @@ public struct UsualLevel: Sendable {
     }
 
     /// A level shift still going on: the last `months` months (from month n − k on) at a
-    /// different level from before, the series' trend allowed for. The log of the
-    /// deseasonalised series is fitted with a line and a step at the change (least squares),
-    /// and the step is tested against its standard error (Student's t, the residual spread
-    /// by the biweight midvariance); then fitted again without the month furthest from the
-    /// fit, so one spike cannot pass for a shift, and the weaker result is the one reported.
-    /// Returns nil when the series is too short or the months do not agree (fewer than two
-    /// thirds of them on the side of the step).
+    /// different level from before, the series' trend and season allowed for. This is the
+    /// segmented regression of an interrupted time series: a quasi-likelihood GLM with a log
+    /// link, log μ_t = a + b·t + δ·[t ≥ n − k] + log(season_t), variance φ·μ (counts) or
+    /// φ·μ^1.5 (amounts), fitted by iteratively reweighted least squares, φ from the biweight
+    /// midvariance of the Pearson residuals; δ is tested against its standard error by
+    /// Student's t. It is fitted again without the month furthest from the fit, so that one
+    /// spike cannot pass for a shift, and the weaker result is reported. Nil when the series
+    /// is too short, the fit fails, or fewer than two thirds of the months agree.
     public func shift(months k: Int) -> (logP: Double, observed: Double, expected: Double, agreeing: Int, step: Double)? {
         let n = values.count
         let change = n - k
         guard k >= 3, change >= Self.baselineMonths else { return nil }
         if scale == .amount && Double(values[(change - Self.baselineMonths)..<change].filter { $0 <= 0 }.count) >= Double(Self.baselineMonths) / 3 { return nil }
-        let logs = (0..<n).map { log(max(0, values[$0] / season[$0]) + offset) }
-        func fit(_ kept: [Int]) -> (a: Double, b: Double, step: Double, se: Double, residuals: [Double])? {
-            // Normal equations for l = a + b t + step · [t ≥ change], t centred.
-            let m = Double(kept.count)
-            let centre = kept.map(Double.init).reduce(0, +) / m
-            var sxx = 0.0, sxd = 0.0, sdd = 0.0, sx = 0.0, sd = 0.0, sy = 0.0, sxy = 0.0, sdy = 0.0
-            for t in kept {
-                let x = Double(t) - centre, d = t >= change ? 1.0 : 0.0, y = logs[t]
-                sx += x; sd += d; sy += y; sxx += x * x; sxd += x * d; sdd += d * d; sxy += x * y; sdy += d * y
+        let power = scale == .count ? 1.0 : 1.5
+        let centre = Double(n - 1) / 2
+        func fit(_ kept: [Int]) -> (a: Double, b: Double, step: Double, se: Double, pearson: [Double])? {
+            // Start from the log of the deseasonalised values.
+            var beta = [0.0, 0.0, 0.0]
+            var eta = kept.map { t in log(max(values[t], 0) / season[t] + offset) }
+            for _ in 0..<25 {
+                // Weighted least squares of the working response on [1, t, step].
+                var A = [[Double]](repeating: [0, 0, 0], count: 3), r = [0.0, 0.0, 0.0]
+                for (i, t) in kept.enumerated() {
+                    let mu = exp(eta[i]) * season[t]
+                    let w = pow(mu, 2 - power)
+                    let z = eta[i] + (values[t] - mu) / mu
+                    let x = [1, Double(t) - centre, t >= change ? 1.0 : 0.0]
+                    for p in 0..<3 {
+                        r[p] += w * x[p] * z
+                        for q in 0..<3 { A[p][q] += w * x[p] * x[q] }
+                    }
+                }
+                guard let (solution, inverse) = Self.solve3(A, r) else { return nil }
+                let moved = zip(solution, beta).map { abs($0 - $1) }.max() ?? 0
+                beta = solution
+                eta = kept.map { t in beta[0] + beta[1] * (Double(t) - centre) + (t >= change ? beta[2] : 0) }
+                guard eta.allSatisfy({ $0.isFinite && $0 < 700 }) else { return nil }
+                if moved < 1e-10 {
+                    let pearson = kept.indices.map { i -> Double in
+                        let mu = exp(eta[i]) * season[kept[i]]
+                        return (values[kept[i]] - mu) / pow(mu, power / 2)
+                    }
+                    let phi = scale == .count ? max(1, pow(Self.biweightScale(pearson), 2)) : pow(Self.biweightScale(pearson), 2)
+                    return (beta[0] - beta[1] * centre, beta[1], beta[2], (phi * inverse).squareRoot(), pearson)
+                }
+                _ = inverse
             }
-            // Solve the 3 × 3 system [m sx sd; sx sxx sxd; sd sxd sdd] β = [sy sxy sdy].
-            let A = [[m, sx, sd], [sx, sxx, sxd], [sd, sxd, sdd]], r = [sy, sxy, sdy]
-            func det(_ M: [[Double]]) -> Double {
-                M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
-                    + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])
-            }
-            let D = det(A)
-            guard abs(D) > 1e-9 else { return nil }
-            func replaced(_ c: Int) -> [[Double]] { A.indices.map { i in A[i].indices.map { j in j == c ? r[i] : A[i][j] } } }
-            let a = det(replaced(0)) / D, b = det(replaced(1)) / D, step = det(replaced(2)) / D
-            // (X'X)⁻¹ for the step: the cofactor over the determinant.
-            let inverse33 = (A[0][0] * A[1][1] - A[0][1] * A[1][0]) / D
-            let residuals = kept.map { t in logs[t] - (a + b * (Double(t) - centre) + (t >= change ? step : 0)) }
-            let sigma = Self.biweightScale(residuals)
-            return (a - b * centre, b, step, sigma * inverse33.squareRoot(), residuals)
+            return nil
         }
         let all = Array(0..<n)
         guard let full = fit(all), full.se > 0 else { return nil }
         let df = max(3, 0.87 * Double(n - 4))
-        guard let worst = full.residuals.indices.max(by: { abs(full.residuals[$0]) < abs(full.residuals[$1]) }),
+        guard let worst = full.pearson.indices.max(by: { abs(full.pearson[$0]) < abs(full.pearson[$1]) }),
             let without = fit(all.filter { $0 != worst }), without.se > 0, (without.step > 0) == (full.step > 0)
         else { return nil }
         let logP = max(Distributions.logStudentTTwoSided(full.step / full.se, df: df), Distributions.logStudentTTwoSided(without.step / without.se, df: df))
         // What the window would have been without the step.
         let window = Array(change..<n)
-        let usual = window.map { t in max(0, exp(full.a + full.b * Double(t)) - offset) * season[t] }
+        let usual = window.map { t in exp(full.a + full.b * Double(t)) * season[t] }
         let observed = window.map { values[$0] }.reduce(0, +), expected = usual.reduce(0, +)
         let agreeing = window.indices.filter { (values[window[$0]] >= usual[$0]) == (full.step > 0) }.count
         return (logP, observed, expected, agreeing, full.step)
+    }
+
+    /// Solves a 3 × 3 symmetric system by Cramer's rule; returns the solution and the
+    /// (3, 3) element of the inverse (the step's variance factor).
+    static func solve3(_ A: [[Double]], _ r: [Double]) -> ([Double], Double)? {
+        func det(_ M: [[Double]]) -> Double {
+            M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+                + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])
+        }
+        let D = det(A)
+        guard D.isFinite, abs(D) > 1e-12 * max(1, abs(A[0][0] * A[1][1] * A[2][2])) else { return nil }
+        func replaced(_ c: Int) -> [[Double]] { A.indices.map { i in A[i].indices.map { j in j == c ? r[i] : A[i][j] } } }
+        let solution = (0..<3).map { det(replaced($0)) / D }
+        let inverse33 = (A[0][0] * A[1][1] - A[0][1] * A[1][0]) / D
+        guard solution.allSatisfy(\.isFinite), inverse33 > 0 else { return nil }
+        return (solution, inverse33)
     }
 
     /// The spread is estimated, not known: a departure's p-value from the model's own law is
