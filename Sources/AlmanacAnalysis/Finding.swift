@@ -17,9 +17,10 @@ public struct Finding: Equatable, Sendable {
 
     /// When it happened, relative to the period scanned.
     public enum Timing: Int, Sendable, Comparable {
-        /// New at the period, or still going on at it.
+        /// New at the period, or still going on at it (a level shift of up to 12 months).
         case current = 0
-        /// A standing pattern: a sustained trend, an area persistently outside its limits.
+        /// A standing pattern: a sustained trend, an area outside its limits, a level shift
+        /// that has lasted more than a year.
         case standing = 1
         /// Something that happened before the period and is over.
         case earlier = 2

@@ -203,7 +203,7 @@ public struct FindingsScanner: Sendable {
                 candidates.append(Candidate(
                     finding: Finding(kind: .levelShift, subject: s.subject, measure: measure, period: "\(s.months[n - k]) to \(s.months[n - 1])",
                                      numbers: ["value": shift.observed, "expected": shift.expected, "months": Double(k), "change": shift.observed - shift.expected, "percent_change": change],
-                                     test: "", p: exp(shift.logP), logP: shift.logP, q: 1, strength: 0, direction: d, assessment: assess(d), timing: .current,
+                                     test: "", p: exp(shift.logP), logP: shift.logP, q: 1, strength: 0, direction: d, assessment: assess(d), timing: k <= 12 ? .current : .standing,
                                      sentence: "\(s.subject) \(have) run \(Self.percentText(change)) \(d > 0 ? "above" : "below") \(their) usual level for the last \(k) months, since \(Self.monthLabel(s.months[n - k])): \(format.format(shift.observed)) against about \(format.format(shift.expected)) expected for the time of year and the trend."),
                     test: index, series: si, affected: abs(shift.observed - shift.expected)))
             }
@@ -291,7 +291,8 @@ public struct FindingsScanner: Sendable {
                 ? "against the usual level from the 12 months before (robust season and trend), quasi-Poisson"
                 : "against the usual level from the 12 months before (robust season and trend), on the fourth-root scale of a compound Poisson sum"
         case .levelShift:
-            return "the last \(Int(f.numbers["months"] ?? 0)) months together against the usual level from the 12 months before them, with and without the most extreme month"
+            return "segmented regression of the whole series (trend, season and a step at the start of the last \(Int(f.numbers["months"] ?? 0)) months), "
+                + (isCount ? "quasi-Poisson" : "Tweedie quasi-likelihood") + ", with and without its most extreme month"
         case .sustainedTrend:
             return "seasonal Mann-Kendall, Sen's slope \(format.format(f.numbers["sen_slope_per_year"] ?? 0)) a year"
         case .funnelOutlier, .stoppage:

@@ -87,6 +87,9 @@ struct Analyse: ParsableCommand {
                 for f in shown.prefix(10) { print("- " + f.sentence) }
                 print("\n" + summary)
             }
+            // The listing is complete on standard output before anything goes to standard error,
+            // so the two never run into each other on a terminal.
+            fflush(nil)
             var err = StandardError()
             let scanned = result.slices.keys.sorted().map { "\(result.slices[$0] ?? 0) \($0)" }.joined(separator: ", ")
             print("scanned \(scanned); analysis took \(String(format: "%.3f", result.analysisSeconds)) s after the queries", to: &err)

@@ -152,15 +152,24 @@ final class ScanTests: XCTestCase {
     func testAStepThatLastsIsOneLevelShiftStillGoingOn() {
         var g = Noise(state: 5)
         let m = Self.months(60)
-        var series = (0..<4).map { _ in (0..<60).map { t in g.count(150 * Self.season[t % 12] * pow(1.06, Double(t) / 12)) } }
-        for t in 30..<60 { series[0][t] = g.count(150 * 1.5 * Self.season[t % 12] * pow(1.06, Double(t) / 12)) }
+        func level(_ t: Int) -> Double { 150 * Self.season[t % 12] * pow(1.06, Double(t) / 12) }
+        var series = (0..<4).map { _ in (0..<60).map { t in g.count(level(t)) } }
+        for t in 30..<60 { series[0][t] = g.count(1.5 * level(t)) }  // for two and a half years
+        for t in 54..<60 { series[1][t] = g.count(1.5 * level(t)) }  // for the last six months
         let outcome = scanner().scan(slices(series, months: m), latest: m[59])
-        let shift = outcome.findings.first { $0.kind == .levelShift && $0.subject.hasPrefix("Roads") }
-        XCTAssertNotNil(shift, outcome.findings.map(\.sentence).joined(separator: "\n"))
-        XCTAssertEqual(shift?.timing, .current)
-        XCTAssertEqual(outcome.findings.first?.kind, .levelShift, "what is still going on comes first")
-        XCTAssertEqual(shift?.numbers["percent_change"] ?? 0, 0.5, accuracy: 0.12)
-        XCTAssertTrue(shift?.sentence.contains("have run") ?? false)
+        let old = outcome.findings.first { $0.kind == .levelShift && $0.subject.hasPrefix("Roads") }
+        XCTAssertNotNil(old, outcome.findings.map(\.sentence).joined(separator: "\n"))
+        XCTAssertEqual(old?.timing, .standing, "a shift of more than a year is a standing pattern")
+        XCTAssertEqual(old?.numbers["percent_change"] ?? 0, 0.5, accuracy: 0.12)
+        XCTAssertEqual(old?.period.hasPrefix(m[30]), true, "the change is placed where it happened: \(old?.period ?? "")")
+        XCTAssertTrue(old?.sentence.contains("have run") ?? false)
+        let new = outcome.findings.first { $0.kind == .levelShift && $0.subject.hasPrefix("Waste") }
+        XCTAssertEqual(new?.timing, .current)
+        XCTAssertEqual(outcome.findings.first?.subject, "Waste contacts", "what is still going on comes first")
+        // Each step is one finding, not a run of unusual months besides (the steps also make
+        // the two series' long-term trends steeper, which the trend test rightly reports).
+        XCTAssertEqual(outcome.findings.filter { ($0.subject.hasPrefix("Roads") || $0.subject.hasPrefix("Waste")) && $0.kind != .sustainedTrend }.count, 2,
+                       outcome.findings.map(\.sentence).joined(separator: "\n"))
     }
 
     func testPureNoiseRaisesAlmostNothing() {

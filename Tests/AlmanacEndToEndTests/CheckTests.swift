@@ -43,7 +43,8 @@ final class CheckTests: PublishingTestCase {
         try p.write(to: profile, atomically: true, encoding: .utf8)
         r = try runCheck()
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.err.contains("monthly-performance.yaml:35:13: error: unknown unit `fortnights` in window `last 13 fortnights`"), r.err)
+        let windowLine = (report.components(separatedBy: "\n").firstIndex { $0.contains("last 13 fortnights") } ?? -2) + 1
+        XCTAssertTrue(r.err.contains("monthly-performance.yaml:\(windowLine):13: error: unknown unit `fortnights` in window `last 13 fortnights`"), r.err)
         XCTAssertTrue(r.err.contains("section `Running`: `contacts_fytd` is a running total over months"), r.err)
         XCTAssertEqual(r.err.components(separatedBy: "fortnights` in window").count - 1, 1, "reported once, though two packs use the report")
         XCTAssertTrue(r.out.contains("report service-deep-dive: 6 sections"), "the other reports are still checked: \(r.out)")

@@ -73,6 +73,14 @@ final class EndToEndTests: PublishingTestCase {
         let analysis = try almanac("analyse", "contacts", "--period", "2026-03", "--format", "text")
         XCTAssertEqual(analysis.status, 0, analysis.err)
         XCTAssertTrue(analysis.out.contains("- Web contacts stopped for 3 days, 12 to 14 November 2024"), analysis.out)
+        // The summary once, on its own line after the commentary, with the scan's false-alarm account.
+        let outLines = analysis.out.split(separator: "\n", omittingEmptySubsequences: false)
+        let summaries = outLines.filter { $0.contains("tests, false discovery rate controlled at 1%") }
+        XCTAssertEqual(summaries.count, 1, analysis.out)
+        XCTAssertTrue(summaries.first?.first?.isNumber ?? false, "the summary starts its own line")
+        XCTAssertTrue(summaries.first?.contains("may be false alarms.") ?? false)
+        XCTAssertEqual(outLines.last(where: { !$0.isEmpty }), summaries.first)
+        XCTAssertFalse(analysis.err.contains("findings from"), "stderr carries the timing only")
         let ratio = try almanac("analyse", "spend_per_contact")
         XCTAssertEqual(ratio.status, 1)
         XCTAssertTrue(ratio.err.contains("not a count or a sum"))
@@ -120,7 +128,7 @@ final class EndToEndTests: PublishingTestCase {
 
         let text = try run(pdftotext, ["-layout", pdf, "-"]).out
         for expected in ["Monthly performance report", "October 2025", "Produced", "25 November 2026", "OFFICIAL", "What the data is telling us",
-                         "Web contacts stopped for 3 days", "percentage points",
+                         "Contacts in Burnley have run", "percentage points",
                          "Page 3 of \(pages)", "Adult social care", "Ribble Valley", "Chart description:"] {
             XCTAssertTrue(text.contains(expected), "PDF text lacks \(expected)")
         }
