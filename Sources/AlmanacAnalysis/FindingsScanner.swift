@@ -253,12 +253,12 @@ public struct FindingsScanner: Sendable {
                     let a = s.days[g.first], b = s.days[g.last]
                     let days = g.openDays
                     let when = days == 1 ? "on \(Day.rangeLabel(a, b))" : "for \(days) days, \(Day.rangeLabel(a, b))"
-                    let lastMonth = TimeGrain.month.key(for: b), firstMonth = TimeGrain.month.key(for: a)
+                    let lastMonth = TimeGrain.month.key(for: b)
                     candidates.append(Candidate(
                         finding: Finding(kind: .stoppage, subject: s.subject, measure: measure, period: a == b ? "\(a)" : "\(a) to \(b)",
                                          numbers: ["days": Double(days), "expected": g.expected],
                                          test: "", p: exp(g.logP), logP: g.logP, q: 1, strength: 0, direction: -1, assessment: "concern",
-                                         timing: firstMonth <= latest && lastMonth >= latest ? .current : .earlier,
+                                         timing: lastMonth >= latest ? .current : .earlier,
                                          sentence: "\(s.subject) stopped \(when), when about \(NumberFormat.integer.format(g.expected)) would have been expected\(g.skipped > 0 ? " (days the series never has activity are left out)" : "")."),
                         test: index, affected: g.expected))
                     candidates[candidates.count - 1].finding.test = "chance of no activity on these days if the usual rates for those weekdays held (quasi-Poisson, phi = \(NumberFormat.trimmed(g.phi, maxDecimals: 2)))"

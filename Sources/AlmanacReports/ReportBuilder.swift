@@ -205,6 +205,7 @@ public struct ReportBuilder {
         let found = Array(scan.findings.prefix(max(0, s.limit ?? 6)))
         let account = "Up to \(month.label): the first \(found.count) of \(scan.findings.count) findings from "
             + "\(NumberFormat.integer.format(Double(scan.outcome.tests))) tests, false discovery rate \(NumberFormat.trimmed(scan.outcome.level * 100, maxDecimals: 2))% (Benjamini–Hochberg)"
+            + (scan.note.map { ". " + $0 } ?? "")
         let table = DataTable(columns: [
             DataColumn(name: "finding", label: "Finding", role: .dimension, values: .text(found.map(\.sentence))),
             DataColumn(name: "kind", label: "Kind", role: .dimension, values: .text(found.map(\.kind.rawValue))),

@@ -16,6 +16,8 @@ public struct CubeScan: Sendable {
         public var findings: [Finding]
         /// The scan's account: tests, false discovery rate, expected false alarms.
         public var outcome: ScanOutcome
+        /// Said with the results: that the latest month is not complete in the data, say.
+        public var note: String?
         /// Slices scanned, by level.
         public var slices: [String: Int]
         /// Seconds spent after the queries returned.
@@ -45,9 +47,18 @@ public struct CubeScan: Sendable {
             throw Diagnostic(message: "the warehouse has no data", hint: "run `almanac load` first")
         }
         let first = Period(grain: .month, containing: range.first)
-        let months = (month.start.year - first.start.year) * 12 + month.start.month - first.start.month + 1
+        var months = (month.start.year - first.start.year) * 12 + month.start.month - first.start.month + 1
         guard months >= 1 else { throw Diagnostic(field: "--period", message: "\(month.key) is before the data starts (\(range.first))") }
+        // A month the data does not yet cover to its last day is not judged as a month (it
+        // would look like a fall everywhere); its days are, up to the last day with data.
+        var note: String?
+        if range.last < month.end.adding(days: -1), months > 1 {
+            months -= 1
+            note = "\(month.label.prefix(1).uppercased() + month.label.dropFirst()) is not complete in the data (it ends on \(range.last.longLabel)): "
+                + "months are judged up to \(month.shifted(by: -1).label), days up to \(range.last.longLabel)."
+        }
         let history = ResolvedPeriod(first: first, count: months)
+        let dataEnd = min(month.end, range.last.adding(days: 1))
         let executor = QueryExecutor(model: model, warehouse: warehouse)
         let noun = measure.label.lowercased()
         let capital = measure.label
@@ -84,7 +95,7 @@ public struct CubeScan: Sendable {
         var daily: [DailySeries] = []
         if let channel = model.analysis.daily, model.dimension(channel) != nil {
             let dayPeriod = ResolvedPeriod(first: Period(grain: .day, containing: history.span.start),
-                                           count: history.span.end.ordinal - history.span.start.ordinal)
+                                           count: max(1, dataEnd.ordinal - history.span.start.ordinal))
             var request = QueryRequest(measures: [name], by: [channel, "day"])
             request.scope = scope
             let t = try executor.run(request, period: dayPeriod)
@@ -129,8 +140,8 @@ public struct CubeScan: Sendable {
         // "Contacts were", but "spend was": counts are plural nouns, amounts mass nouns.
         scanner.isPlural = scanner.isCount
         let outcome = scanner.scan(ScanSlices(whole: county.first, what: services, place: districts, both: both, whatKey: what, placeKey: place,
-                                              daily: daily, areas: areas), latest: month.key)
-        return Result(findings: outcome.findings, outcome: outcome,
+                                              daily: daily, areas: areas), latest: first.shifted(by: months - 1).key)
+        return Result(findings: outcome.findings, outcome: outcome, note: note,
                       slices: [whole: county.count, plural(what, "services"): services.count, plural(place, "districts"): districts.count,
                                "\(plural(what, "services")) in \(plural(place, "districts"))": both.count, "\(plural(model.analysis.daily, "channels")) by day": daily.count],
                       analysisSeconds: Date().timeIntervalSince(started))

@@ -53,6 +53,7 @@ struct Analyse: ParsableCommand {
             let shown = limit > 0 ? Array(result.findings.prefix(limit)) : result.findings
             let label = model.measure(measure)?.label ?? measure
             let summary = result.outcome.summary + (shown.count < result.findings.count ? " Showing the first \(shown.count)." : "")
+                + (result.note.map { "\n" + $0 } ?? "")
             switch format {
             case .text:
                 print("\(label): what the data shows, up to \(month.label)\n")
