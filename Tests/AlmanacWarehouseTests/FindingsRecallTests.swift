@@ -99,6 +99,21 @@ final class FindingsRecallTests: WarehouseTestCase {
         XCTAssertThrowsError(try scan("spend_per_contact"), "a ratio is not scanned with count tests")
     }
 
+    /// Data loaded part way through a month: that month is not judged as a month (it would
+    /// look like a fall everywhere) and the days after the last one with data are not a gap.
+    func testAMonthNotYetCompleteIsNotJudgedAsAFall() throws {
+        let activity = try String(contentsOfFile: sample("activity"), encoding: .utf8)
+        let kept = activity.split(separator: "\n").filter { !$0.hasPrefix("2026-03-") || $0 < "2026-03-15" }
+        var files = allSampleFiles
+        files["activity"] = try write("activity.csv", kept.joined(separator: "\n") + "\n")
+        let partial = try newWarehouse()
+        _ = try partial.load(model: model, files: files)
+        let result = try CubeScan(model: model, warehouse: partial).run(measure: "contacts", month: try Period(parsing: "2026-03"))
+        XCTAssertEqual(result.note, "March 2026 is not complete in the data (it ends on 14 March 2026): months are judged up to February 2026, days up to 14 March 2026.")
+        XCTAssertFalse(result.findings.contains { $0.period.contains("2026-03") }, result.findings.map(\.sentence).joined(separator: "\n"))
+        XCTAssertTrue(result.findings.contains { $0.kind == .levelShift && $0.subject == "Contacts in Burnley" && $0.period.hasSuffix("2026-02") })
+    }
+
     /// At 300,000 rows the small slices carry enough activity for the other two anomalies too:
     /// the Chorley library closure (a run of two months) and the Lancaster spend spike.
     func testAtThreeHundredThousandRowsAllSixAreFound() throws {
