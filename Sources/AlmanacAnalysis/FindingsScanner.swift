@@ -443,9 +443,18 @@ public struct FindingsScanner: Sendable {
         for i in stride(from: 0, to: n, by: 1) where !closed[i] && !isHoliday[i] {
             if let e = baseline(i), e > 0 { residuals.append((s.values[i] - e) / e.squareRoot()) }
         }
+        // Both a robust estimate and the mean square with the top 1% trimmed, the larger: on a
+        // series of a few a day the median collapses to nothing, and a sum of contacts (one to
+        // nine a record) is over-dispersed however sparse it is.
         let centre = UsualLevel.median(residuals)
         let mad = 1.4826 * UsualLevel.median(residuals.map { abs($0 - centre) })
-        let phi = max(1, mad * mad)
+        let squares = residuals.map { $0 * $0 }.sorted()
+        let trimmed = squares.prefix(max(1, Int(Double(squares.count) * 0.99)))
+        let meanSquare = trimmed.isEmpty ? 1 : trimmed.reduce(0, +) / Double(trimmed.count)
+        let phi = max(1, mad * mad, meanSquare)
+        // A channel is only said to have stopped if it usually has activity on most open days.
+        let openDays = (0..<n).filter { !closed[$0] }
+        guard !openDays.isEmpty, Double(openDays.filter { has[$0] }.count) / Double(openDays.count) >= 0.5 else { return ([], openDays.count) }
         var found: [Gap] = []
         var open = 0
         var i = 0

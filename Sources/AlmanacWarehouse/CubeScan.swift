@@ -139,8 +139,21 @@ public struct CubeScan: Sendable {
         scanner.isCount = measure.agg == .count || (measure.agg == .sum && columnType == .integer)
         // "Contacts were", but "spend was": counts are plural nouns, amounts mass nouns.
         scanner.isPlural = scanner.isCount
-        let outcome = scanner.scan(ScanSlices(whole: county.first, what: services, place: districts, both: both, whatKey: what, placeKey: place,
-                                              daily: daily, areas: areas), latest: first.shifted(by: months - 1).key)
+        // In a scope with one service (or one district) some levels are the same series under
+        // two names: scan each series once, under the name that says what it is.
+        var scanned = ScanSlices(whole: county.first, what: services, place: districts, both: both, whatKey: what, placeKey: place,
+                                daily: daily, areas: areas)
+        if services.count == 1 && districts.count == 1 {
+            scanned.whole = both.first ?? county.first
+            scanned.what = []; scanned.place = []; scanned.both = []
+        } else if services.count == 1 {
+            scanned.whole = services.first  // "Highways contacts"
+            scanned.what = []; scanned.place = []  // each district is the pair "Highways contacts in Burnley"
+        } else if districts.count == 1 {
+            scanned.whole = districts.first  // "Contacts in Burnley"
+            scanned.place = []; scanned.both = []  // each service is "Highways contacts", within the district
+        }
+        let outcome = scanner.scan(scanned, latest: first.shifted(by: months - 1).key)
         return Result(findings: outcome.findings, outcome: outcome, note: note,
                       slices: [whole: county.count, plural(what, "services"): services.count, plural(place, "districts"): districts.count,
                                "\(plural(what, "services")) in \(plural(place, "districts"))": both.count, "\(plural(model.analysis.daily, "channels")) by day": daily.count],

@@ -99,6 +99,19 @@ final class FindingsRecallTests: WarehouseTestCase {
         XCTAssertThrowsError(try scan("spend_per_contact"), "a ratio is not scanned with count tests")
     }
 
+    /// A service lead's scan (scope: one service) looks at each series once, under the name
+    /// that says what it is, and says nothing of channels too sparse to have stopped.
+    func testAScopedScanLooksAtEachSeriesOnce() throws {
+        let result = try CubeScan(model: model, warehouse: w).run(measure: "contacts", month: try Period(parsing: "2026-03"), scope: "service = 'Highways'")
+        let keys = result.findings.map { "\($0.kind.rawValue) \($0.period) \($0.numbers["value"] ?? -1)" }
+        XCTAssertEqual(keys.count, Set(keys).count, "the same series twice: " + result.findings.map(\.sentence).joined(separator: "\n"))
+        XCTAssertTrue(result.findings.contains { $0.subject == "Highways contacts in Wyre" && $0.period == "2024-01" })
+        XCTAssertFalse(result.findings.contains { $0.subject.hasPrefix("Contacts in ") || $0.subject.hasPrefix("Contacts across") },
+                       "within one service every series is that service's")
+        XCTAssertFalse(result.findings.contains { $0.kind == .stoppage && !$0.subject.hasPrefix("Web") },
+                       result.findings.filter { $0.kind == .stoppage }.map(\.sentence).joined(separator: "\n"))
+    }
+
     /// Data loaded part way through a month: that month is not judged as a month (it would
     /// look like a fall everywhere) and the days after the last one with data are not a gap.
     func testAMonthNotYetCompleteIsNotJudgedAsAFall() throws {
