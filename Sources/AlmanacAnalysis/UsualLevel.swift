@@ -181,37 +181,53 @@ public struct UsualLevel: Sendable {
         if scale == .amount && Double(values[(change - Self.baselineMonths)..<change].filter { $0 <= 0 }.count) >= Double(Self.baselineMonths) / 3 { return nil }
         let power = scale == .count ? 1.0 : 1.5
         let centre = Double(n - 1) / 2
-        func fit(_ kept: [Int]) -> (a: Double, b: Double, step: Double, se: Double, pearson: [Double])? {
-            // Start from the log of the deseasonalised values.
-            var beta = [0.0, 0.0, 0.0]
-            var eta = kept.map { t in log(max(values[t], 0) / season[t] + offset) }
-            for _ in 0..<25 {
-                // Weighted least squares of the working response on [1, t, step].
-                var A = [[Double]](repeating: [0, 0, 0], count: 3), r = [0.0, 0.0, 0.0]
-                for (i, t) in kept.enumerated() {
-                    let mu = exp(eta[i]) * season[t]
-                    let w = pow(mu, 2 - power)
-                    let z = eta[i] + (values[t] - mu) / mu
-                    let x = [1, Double(t) - centre, t >= change ? 1.0 : 0.0]
-                    for p in 0..<3 {
-                        r[p] += w * x[p] * z
-                        for q in 0..<3 { A[p][q] += w * x[p] * x[q] }
-                    }
+        let y = values, seasons = season
+        func fit(_ kept: [Int], from start: (Double, Double, Double)? = nil) -> (a: Double, b: Double, step: Double, se: Double, pearson: [Double], beta: (Double, Double, Double))? {
+            // Start from the log of the deseasonalised values, or from a fit already made.
+            var (b0, b1, b2) = start ?? (0.0, 0.0, 0.0)
+            var eta = [Double](repeating: 0, count: kept.count)
+            for i in 0..<kept.count {
+                let t = kept[i]
+                if let start {
+                    let x1: Double = Double(t) - centre
+                    let x2: Double = t >= change ? start.2 : 0
+                    eta[i] = start.0 + start.1 * x1 + x2
+                } else {
+                    eta[i] = log(max(y[t], 0) / seasons[t] + offset)
                 }
-                guard let (solution, inverse) = Self.solve3(A, r) else { return nil }
-                let moved = zip(solution, beta).map { abs($0 - $1) }.max() ?? 0
-                beta = solution
-                eta = kept.map { t in beta[0] + beta[1] * (Double(t) - centre) + (t >= change ? beta[2] : 0) }
-                guard eta.allSatisfy({ $0.isFinite && $0 < 700 }) else { return nil }
-                if moved < 1e-10 {
+            }
+            for _ in 0..<30 {
+                // Weighted least squares of the working response on [1, t, step]: the nine
+                // sums of the normal equations, accumulated without arrays.
+                var s00 = 0.0, s01 = 0.0, s02 = 0.0, s11 = 0.0, s12 = 0.0, s22 = 0.0, r0 = 0.0, r1 = 0.0, r2 = 0.0
+                for i in 0..<kept.count {
+                    let t = kept[i]
+                    let mu = exp(eta[i]) * seasons[t]
+                    let w = power == 1 ? mu : mu.squareRoot()
+                    let z = eta[i] + (y[t] - mu) / mu
+                    let x1 = Double(t) - centre, x2 = t >= change ? 1.0 : 0.0
+                    s00 += w; s01 += w * x1; s02 += w * x2; s11 += w * x1 * x1; s12 += w * x1 * x2; s22 += w * x2 * x2
+                    r0 += w * z; r1 += w * x1 * z; r2 += w * x2 * z
+                }
+                guard let solved = Self.solve3(s00, s01, s02, s11, s12, s22, r0, r1, r2) else { return nil }
+                let inverse = solved.inverse33
+                let moved = max(abs(solved.x0 - b0), abs(solved.x1 - b1), abs(solved.x2 - b2))
+                (b0, b1, b2) = (solved.x0, solved.x1, solved.x2)
+                var finite = true
+                for i in 0..<kept.count {
+                    let t = kept[i]
+                    eta[i] = b0 + b1 * (Double(t) - centre) + (t >= change ? b2 : 0)
+                    if !(eta[i].isFinite && eta[i] < 700) { finite = false }
+                }
+                guard finite else { return nil }
+                if moved < 1e-9 {
                     let pearson = kept.indices.map { i -> Double in
-                        let mu = exp(eta[i]) * season[kept[i]]
-                        return (values[kept[i]] - mu) / pow(mu, power / 2)
+                        let mu = exp(eta[i]) * seasons[kept[i]]
+                        return (y[kept[i]] - mu) / pow(mu, power / 2)
                     }
                     let phi = scale == .count ? max(1, pow(Self.biweightScale(pearson), 2)) : pow(Self.biweightScale(pearson), 2)
-                    return (beta[0] - beta[1] * centre, beta[1], beta[2], (phi * inverse).squareRoot(), pearson)
+                    return (b0 - b1 * centre, b1, b2, (phi * inverse).squareRoot(), pearson, (b0, b1, b2))
                 }
-                _ = inverse
             }
             return nil
         }
@@ -219,7 +235,7 @@ public struct UsualLevel: Sendable {
         guard let full = fit(all), full.se > 0 else { return nil }
         let df = max(3, 0.87 * Double(n - 4))
         guard let worst = full.pearson.indices.max(by: { abs(full.pearson[$0]) < abs(full.pearson[$1]) }),
-            let without = fit(all.filter { $0 != worst }), without.se > 0, (without.step > 0) == (full.step > 0)
+            let without = fit(all.filter { $0 != worst }, from: full.beta), without.se > 0, (without.step > 0) == (full.step > 0)
         else { return nil }
         let logP = max(Distributions.logStudentTTwoSided(full.step / full.se, df: df), Distributions.logStudentTTwoSided(without.step / without.se, df: df))
         // What the window would have been without the step.
@@ -230,20 +246,21 @@ public struct UsualLevel: Sendable {
         return (logP, observed, expected, agreeing, full.step)
     }
 
-    /// Solves a 3 × 3 symmetric system by Cramer's rule; returns the solution and the
-    /// (3, 3) element of the inverse (the step's variance factor).
-    static func solve3(_ A: [[Double]], _ r: [Double]) -> ([Double], Double)? {
-        func det(_ M: [[Double]]) -> Double {
-            M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
-                + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])
-        }
-        let D = det(A)
-        guard D.isFinite, abs(D) > 1e-12 * max(1, abs(A[0][0] * A[1][1] * A[2][2])) else { return nil }
-        func replaced(_ c: Int) -> [[Double]] { A.indices.map { i in A[i].indices.map { j in j == c ? r[i] : A[i][j] } } }
-        let solution = (0..<3).map { det(replaced($0)) / D }
-        let inverse33 = (A[0][0] * A[1][1] - A[0][1] * A[1][0]) / D
-        guard solution.allSatisfy(\.isFinite), inverse33 > 0 else { return nil }
-        return (solution, inverse33)
+    /// Solves the symmetric 3 × 3 system [a00 a01 a02; a01 a11 a12; a02 a12 a22] x = r by
+    /// Cramer's rule; returns x and the (3, 3) element of the inverse (the step's variance factor).
+    static func solve3(_ a00: Double, _ a01: Double, _ a02: Double, _ a11: Double, _ a12: Double, _ a22: Double,
+                       _ r0: Double, _ r1: Double, _ r2: Double) -> (x0: Double, x1: Double, x2: Double, inverse33: Double)? {
+        // Cofactors of the symmetric matrix.
+        let c00 = a11 * a22 - a12 * a12, c01 = a02 * a12 - a01 * a22, c02 = a01 * a12 - a02 * a11
+        let c11 = a00 * a22 - a02 * a02, c12 = a01 * a02 - a00 * a12, c22 = a00 * a11 - a01 * a01
+        let det = a00 * c00 + a01 * c01 + a02 * c02
+        guard det.isFinite, abs(det) > 1e-12 * max(1, abs(a00 * a11 * a22)) else { return nil }
+        let x0 = (c00 * r0 + c01 * r1 + c02 * r2) / det
+        let x1 = (c01 * r0 + c11 * r1 + c12 * r2) / det
+        let x2 = (c02 * r0 + c12 * r1 + c22 * r2) / det
+        let inverse33 = c22 / det
+        guard x0.isFinite, x1.isFinite, x2.isFinite, inverse33 > 0 else { return nil }
+        return (x0, x1, x2, inverse33)
     }
 
     /// The spread is estimated, not known: a departure's p-value from the model's own law is
