@@ -75,35 +75,7 @@ public enum Distributions {
 
     /// The regularized lower incomplete gamma function P(a, x).
     public static func incompleteGamma(_ a: Double, _ x: Double) -> Double {
-        if x <= 0 { return 0 }
-        if x < a + 1 {
-            var sum = 1 / a, term = sum, ap = a
-            for _ in 0..<10_000 {
-                ap += 1
-                term *= x / ap
-                sum += term
-                if abs(term) < abs(sum) * 1e-17 { break }
-            }
-            let logFront: Double = a * log(x) - x - lgamma(a)
-            return sum * exp(logFront)
-        }
-        // Continued fraction for Q(a, x) (modified Lentz).
-        let tiny = 1e-300
-        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
-        for i in 1...10_000 {
-            let an = -Double(i) * (Double(i) - a)
-            b += 2
-            d = an * d + b
-            if abs(d) < tiny { d = tiny }
-            c = b + an / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
-            h *= delta
-            if abs(delta - 1) < 1e-16 { break }
-        }
-        let logFront: Double = a * log(x) - x - lgamma(a)
-        return 1 - exp(logFront) * h
+        exp(logIncompleteGamma(a, x).lower)
     }
 
     /// P(T ≤ t) for Student's t with `df` degrees of freedom.

@@ -463,13 +463,13 @@ public struct FindingsScanner: Sendable {
             open += 1
             guard s.values[i] == 0 else { i += 1; continue }
             // Extend across closed days while the open days have none.
-            var j = i, k = i + 1, skipped = 0, days = 1
+            var j = i, k = i + 1, days = 1
             while k < n {
-                if closed[k] { if s.values[k] == 0 { k += 1; skipped += 1; continue } else { break } }
+                if closed[k] { if s.values[k] == 0 { k += 1; continue } else { break } }
                 if s.values[k] != 0 { break }
                 j = k; days += 1; k += 1
             }
-            skipped = (i...j).filter { closed[$0] }.count
+            let skipped = (i...j).filter { closed[$0] }.count
             open += days - 1
             var expected = 0.0
             for d in i...j where !closed[d] { expected += expectation(d, excluding: i...j) ?? 0 }

@@ -101,8 +101,8 @@ public struct UsualLevel: Sendable {
             }
         }
         for t in Self.baselineMonths..<n {
-            let fit = Self.project(logs, before: t, to: [t])
-            let level = max(0, exp(fit.levels[0]) - offset)
+            let fit = Self.project(logs, to: t)
+            let level = max(0, exp(fit.level) - offset)
             var mu = level * season[t]
             let baselineValues = values[(t - Self.baselineMonths)..<t]
             let baseline = baselineValues.reduce(0, +)
@@ -147,22 +147,18 @@ public struct UsualLevel: Sendable {
         }
     }
 
-    /// The level (log scale) of the months `targets` projected from the 12 months before
-    /// `before` along the slope of the 24 months before it, with the variance inflation of
-    /// one month's projection: 1 + π/2 ÷ 12 (a median of 12) + the slope's share.
-    static func project(_ logs: [Double], before t: Int, to targets: [Int]) -> (levels: [Double], inflation: Double) {
-        let base = Array((t - baselineMonths)..<t)
+    /// The level (log scale) of month `t` projected from the 12 months before it along Sen's
+    /// slope of the 24 months before it, with the variance inflation of that projection:
+    /// 1 + π/2 ÷ 12 (a median of 12) + the slope's share.
+    static func project(_ logs: [Double], to t: Int) -> (level: Double, inflation: Double) {
         let slopeRange = max(0, t - slopeMonths)..<t
-        var slopes: [Double] = []
-        slopes.reserveCapacity(slopeRange.count * slopeRange.count / 2)
-        for i in slopeRange { for j in (i + 1)..<t { slopes.append((logs[j] - logs[i]) / Double(j - i)) } }
-        let b = slopes.isEmpty ? 0 : median(slopes)
-        let levels = targets.map { target in median(base.map { logs[$0] + b * Double(target - $0) }) }
+        let b = MannKendall.median(MannKendall.pairwiseSlopes(logs[slopeRange].map { Optional($0) }))
+        let level = median(((t - baselineMonths)..<t).map { logs[$0] + b * Double(t - $0) })
         let ns = Double(slopeRange.count)
-        // Theil–Sen's slope has about 1/0.91 of least squares' variance, 12σ²/(n³ − n).
-        let horizon = Double(targets.reduce(0, +)) / Double(max(1, targets.count)) - (Double(t) - 6.5)
-        let slopeVariance = 12 / (ns * ns * ns - ns) / 0.91 * horizon * horizon
-        return (levels, 1 + Double.pi / 2 / Double(baselineMonths) + slopeVariance)
+        // Theil–Sen's slope has about 1/0.91 of least squares' variance, 12σ²/(n³ − n); the
+        // projection reaches 6.5 months past the baseline's centre.
+        let slopeVariance = 12 / (ns * ns * ns - ns) / 0.91 * 6.5 * 6.5
+        return (level, 1 + Double.pi / 2 / Double(baselineMonths) + slopeVariance)
     }
 
     /// A level shift still going on: the last `months` months (from month n − k on) at a
