@@ -25,7 +25,7 @@ public enum ModelLoader {
     static func place(_ r: YAMLReader) -> SourcePlace { SourcePlace(file: r.file, line: r.line, column: r.column) }
 
     static func read(_ root: YAMLReader) throws -> SemanticModel {
-        try root.checkKeys(["name", "label", "description", "tables", "measures", "dimensions", "hierarchies", "time", "analysis"], in: "the model")
+        try root.checkKeys(["name", "label", "description", "tables", "measures", "dimensions", "hierarchies", "time", "analysis", "rollups"], in: "the model")
         let name = try root.required("name", in: "the model").string("name")
         let label = try root.optional("label")?.string("label") ?? name
         let tables = try root.required("tables", in: "the model").items("tables").map(readTable)
@@ -63,6 +63,21 @@ public enum ModelLoader {
             let names = Set(dimensions.map(\.name))
             model.analysis = AnalysisDef(by: ["service", "district"].filter(names.contains), daily: names.contains("channel") ? "channel" : nil, declared: false)
         }
+        model.rollups = try root.optional("rollups")?.items("rollups").map { r -> RollupDef in
+            try r.checkKeys(["name", "table", "grain", "keys", "description"], in: "a rollup")
+            let name = try r.required("name", in: "a rollup").string("name")
+            guard !name.isEmpty, name.utf8.count <= 60, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+                throw r.error("rollup name `\(name)` must be lower-case letters, digits and underscores (at most 60)", field: "name", hint: "e.g. activity_by_month")
+            }
+            let grainNode = try r.required("grain", in: "rollup `\(name)`")
+            let grainText = try grainNode.string("grain")
+            guard let grain = TimeGrain(rawValue: grainText), grain == .day || grain == .month else {
+                throw grainNode.error("a rollup's grain is `day` or `month`, not `\(grainText)`", field: "grain",
+                                      hint: "month serves months, quarters and years; day serves every grain")
+            }
+            return RollupDef(name: name, table: try r.required("table", in: "rollup `\(name)`").string("table"), grain: grain,
+                             keys: try r.required("keys", in: "rollup `\(name)`").names("keys"), place: place(r))
+        } ?? []
         return model
     }
 

@@ -51,6 +51,22 @@ public enum ModelValidator {
                 }
             }
         }
+        duplicates(m.rollups.map { ($0.name, $0.place) }, noun: "rollup")
+        for r in m.rollups {
+            guard let t = checkTable(r.table, at: r.place, field: "table", role: .fact) else { continue }
+            if r.keys.isEmpty { problems.append(r.place.error("rollup `\(r.name)` keeps no columns", field: "keys", hint: "name the fact columns it groups by, e.g. [service_code, ward_code]")) }
+            for k in r.keys {
+                checkColumn(k, in: t, at: r.place, field: "keys", owner: "rollup `\(r.name)`")
+                if k == m.time.column && t.name == m.time.table {
+                    problems.append(r.place.error("rollup `\(r.name)` keeps the date column `\(k)` as a key", field: "keys", hint: "its grain (day or month) says how dates are kept"))
+                }
+            }
+            if t.name != m.time.table {
+                problems.append(r.place.error("rollup `\(r.name)` summarises `\(t.name)`, which has no time dimension", field: "table", hint: "roll up the table named under `time:`"))
+            }
+            var seen: Set<String> = []
+            for k in r.keys where !seen.insert(k).inserted { problems.append(r.place.error("rollup `\(r.name)` names `\(k)` twice", field: "keys")) }
+        }
         let measureNames = m.measures.map(\.name)
         for measure in m.measures {
             func checkMeasure(_ name: String, field: String) -> MeasureDef? {

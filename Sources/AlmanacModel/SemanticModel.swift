@@ -21,6 +21,9 @@ public struct SemanticModel: Sendable {
     public var time: TimeDimensionDef
     /// What the findings scan walks (`analysis:` in the model).
     public var analysis = AnalysisDef(by: [], daily: nil, declared: false)
+    /// Pre-aggregations of fact tables (`rollups:`), built at load; queries they answer
+    /// exactly are read from the smallest of them instead of the facts.
+    public var rollups: [RollupDef] = []
 
     /// The table named `name`.
     public func table(_ name: String) -> TableDef? { tables.first { $0.name == name } }
@@ -80,5 +83,48 @@ public struct AnalysisDef: Sendable {
         self.by = by
         self.daily = daily
         self.declared = declared
+    }
+}
+
+/// A pre-aggregation of a fact table: its rows grouped by `grain` of the model's date column
+/// and by `keys` (columns of the fact), holding for every other numeric column its sum,
+/// count of values, minimum and maximum, and the number of fact rows. Declared in the model
+/// as `rollups: [{name: by_month, table: activity, grain: month, keys: [service_code, ward_code]}]`.
+public struct RollupDef: Sendable, Equatable {
+    /// Name (the warehouse table is `_rollup_<name>`).
+    public var name: String
+    /// The fact table it summarises.
+    public var table: String
+    /// `day` or `month`.
+    public var grain: TimeGrain
+    /// Fact columns kept as they are.
+    public var keys: [String]
+    /// Where it was declared.
+    public var place: SourcePlace
+
+    /// Creates a declaration.
+    public init(name: String, table: String, grain: TimeGrain, keys: [String], place: SourcePlace) {
+        self.name = name
+        self.table = table
+        self.grain = grain
+        self.keys = keys
+        self.place = place
+    }
+
+    /// The warehouse table holding it.
+    public var tableName: String { "_rollup_" + name }
+
+    /// The fact's numeric columns it aggregates: every integer or decimal column not a key.
+    public func measuresColumns(of fact: TableDef) -> [String] {
+        fact.columns.filter { ($0.type == .integer || $0.type == .decimal) && !keys.contains($0.name) }.map(\.name)
+    }
+
+    /// The rollup column holding `agg` (`sum`, `n`, `min`, `max`) of fact column `column`.
+    public static func column(_ agg: String, _ column: String) -> String { agg + ":" + column }
+
+    /// A text that changes whenever the rollup's content would: what the warehouse records
+    /// beside the built table, so a changed declaration is rebuilt, never read stale.
+    public func signature(dateColumn: String, fact: TableDef) -> String {
+        "\(table)|\(grain.rawValue)|\(dateColumn)|\(keys.joined(separator: ","))|\(measuresColumns(of: fact).joined(separator: ","))|v1"
     }
 }

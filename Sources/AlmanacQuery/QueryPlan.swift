@@ -156,4 +156,23 @@ public struct QueryPlan: Equatable, Sendable {
     public var limit: Int?
     /// A one-line account of the request, for the SQL header comment.
     public var summary: String
+    /// The rollup read instead of the fact, when one answers the plan exactly.
+    public var rollup: PlannedRollup? = nil
+}
+
+/// A rollup chosen to answer a plan: its table, grain, and why it was chosen.
+public struct PlannedRollup: Equatable, Sendable {
+    /// The declaration.
+    public var definition: RollupDef
+    /// Its rows when chosen.
+    public var rows: Int
+    /// Why it was chosen, for `--explain`.
+    public var reason: String
+
+    /// Creates a choice.
+    public init(definition: RollupDef, rows: Int, reason: String) {
+        self.definition = definition
+        self.rows = rows
+        self.reason = reason
+    }
 }

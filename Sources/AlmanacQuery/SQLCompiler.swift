@@ -82,7 +82,11 @@ private struct Writer {
     }
 
     mutating func compile() -> CompiledQuery {
-        steps = ["scan fact \(plan.fact) (\(plan.factAlias))"]
+        if let r = plan.rollup {
+            steps = ["scan rollup \(r.definition.name) (\(plan.factAlias)), \(r.rows) rows, instead of fact \(plan.fact): \(r.reason)"]
+        } else {
+            steps = ["scan fact \(plan.fact) (\(plan.factAlias))"]
+        }
         for j in plan.joins {
             steps.append("join \(j.table) (\(j.alias)) on \(j.fromAlias).\(j.fromColumn) = \(j.alias).\(j.key), many-to-one")
         }
@@ -95,12 +99,35 @@ private struct Writer {
     /// The aggregate of a component, as SQL over fact rows.
     mutating func aggregate(_ c: PlannedComponent) -> String {
         guard case .aggregate(let agg, let col, let filter) = c else { return "NULL" }
+        if plan.rollup != nil { return reaggregate(agg, col, filter) }
         var e = col.map { column(plan.factAlias, $0) }
         if let filter {
             e = "CASE WHEN \(filterSQL(filter)) THEN \(e ?? "1") END"
             if agg == .count && col == nil { return dialect.aggregate(.count, of: e) }
         }
         return dialect.aggregate(agg, of: e)
+    }
+
+    /// An aggregate of fact rows, computed from a rollup's rows: counts and sums add up,
+    /// minima and maxima of minima and maxima, an average is a sum over a count, and a
+    /// distinct count (of a key the rollup keeps) is the same over its rows.
+    mutating func reaggregate(_ agg: Aggregation, _ col: String?, _ filter: PlannedFilter?) -> String {
+        let condition = filter.map { filterSQL($0) }
+        func part(_ stored: String) -> String {
+            let e = column(plan.factAlias, stored)
+            return condition.map { "CASE WHEN \($0) THEN \(e) END" } ?? e
+        }
+        switch (agg, col) {
+        case (.count, nil), (.sum, nil): return "COALESCE(SUM(\(part("_rows"))), 0)"
+        case (.count, let c?): return "COALESCE(SUM(\(part(RollupDef.column("n", c)))), 0)"
+        case (.sum, let c?): return "COALESCE(SUM(\(part(RollupDef.column("sum", c)))), 0)"
+        case (.average, let c?):
+            return "SUM(\(part(RollupDef.column("sum", c)))) * 1.0 / NULLIF(SUM(\(part(RollupDef.column("n", c)))), 0)"
+        case (.min, let c?): return "MIN(\(part(RollupDef.column("min", c))))"
+        case (.max, let c?): return "MAX(\(part(RollupDef.column("max", c))))"
+        case (.countDistinct, let c?): return "COUNT(DISTINCT \(part(c)))"
+        case (.average, nil), (.min, nil), (.max, nil), (.countDistinct, nil): return dialect.aggregate(agg, of: nil)
+        }
     }
 
     func describe(_ c: PlannedComponent) -> String {
@@ -113,7 +140,7 @@ private struct Writer {
 
     /// FROM, joins and WHERE over the fact: shared by the aggregate and customer steps.
     mutating func fromWhere() -> String {
-        var sql = "FROM \(q(plan.fact)) AS \(plan.factAlias)\n"
+        var sql = "FROM \(q(plan.rollup?.definition.tableName ?? plan.fact)) AS \(plan.factAlias)\n"
         for j in plan.joins {
             sql += "LEFT JOIN \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
         }
@@ -205,7 +232,9 @@ private struct Writer {
             var cs: [String] = plan.groups.map { "    \(expression($0.attribute)) AS \(q($0.attribute.name))" }
             for (i, c) in customerComponents {
                 switch c {
-                case .customersWithTotal(_, let col, _): cs.append("    SUM(\(column(plan.factAlias, col))) AS \(q("_v\(i)"))")
+                case .customersWithTotal(_, let col, _):
+                    let stored = plan.rollup == nil ? col : RollupDef.column("sum", col)
+                    cs.append("    SUM(\(column(plan.factAlias, stored))) AS \(q("_v\(i)"))")
                 case .customersWithDistinct(_, let col, _): cs.append("    COUNT(DISTINCT \(column(plan.factAlias, col))) AS \(q("_v\(i)"))")
                 case .aggregate: break
                 }

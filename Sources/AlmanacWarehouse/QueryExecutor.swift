@@ -63,7 +63,7 @@ public struct QueryExecutor: Sendable {
 
     private func execute(_ planner: QueryPlanner, _ r: QueryRequest) throws -> DataTable {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let compiled = SQLCompiler().compile(try planner.plan(r))
+        let compiled = SQLCompiler().compile(try answered(planner.plan(r)).plan)
         let t1 = DispatchTime.now().uptimeNanoseconds
         let table = try warehouse.run(compiled)
         let t2 = DispatchTime.now().uptimeNanoseconds
@@ -71,6 +71,21 @@ public struct QueryExecutor: Sendable {
         timings?.database += Double(t2 - t1) / 1e9
         timings?.statements += 1
         return table
+    }
+
+    /// The plan reading from the smallest current rollup that answers it exactly (see
+    /// `RollupMatcher`), or from the facts, with a line per declared rollup saying why.
+    public func answered(_ plan: QueryPlan) throws -> (plan: QueryPlan, notes: [String]) {
+        guard Warehouse.rollupsEnabled, !model.rollups.isEmpty else {
+            return (plan, model.rollups.isEmpty ? [] : ["rollups switched off (ALMANAC_ROLLUPS=off): reading the facts"])
+        }
+        var (chosen, notes) = RollupMatcher.choose(plan, among: try warehouse.rollupCandidates(model: model), model: model)
+        for name in try warehouse.unbuiltRollups(model: model) {
+            notes.append("rollup \(name) is declared but not built for this model: run `almanac load` to build it")
+        }
+        if chosen.rollup == nil { notes.append("no rollup answers this query exactly: reading the facts") }
+        chosen.summary = plan.summary
+        return (chosen, notes)
     }
 
     /// Runs `request` over `period` (nil: all time), recording where the time went.

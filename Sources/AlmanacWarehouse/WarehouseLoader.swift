@@ -25,6 +25,11 @@ public struct LoadReport: Sendable {
 
     /// Entries in load order.
     public var entries: [Entry]
+    /// The days each fact load added or removed rows for: what its rollups refresh.
+    var touched: [TouchedDays] = []
+
+    /// Creates a report.
+    public init(entries: [Entry]) { self.entries = entries }
 }
 
 /// A load that failed: what was read and rejected, and why. The warehouse is unchanged.
@@ -102,6 +107,8 @@ extension Warehouse {
                             report.entries.append(entry)
                         }
                     }
+                    // Rollups follow the facts in the same transaction: never ahead or behind them.
+                    try Warehouse.refreshRollups(model: model, db: db, touched: report.touched, now: options.now())
                     return .commit
                 }
             }
@@ -201,6 +208,10 @@ extension Warehouse {
             if options.replace, !earlier.isEmpty {
                 // Exactly the rows of the earlier loads of this file name; other extracts' rows stay.
                 let list = earlier.map(String.init).joined(separator: ", ")
+                if let days = try Row.fetchOne(db, sql: "SELECT MIN(first_day), MAX(last_day), COUNT(*) - COUNT(first_day) FROM _almanac_loads WHERE id IN (\(list))") {
+                    let unknown: Int = days[2]
+                    report.touched.append(unknown > 0 ? TouchedDays(table: t.name) : TouchedDays(table: t.name, first: days[0], last: days[1]))
+                }
                 try db.execute(sql: "DELETE FROM \(t.name.quotedDatabaseIdentifier) WHERE _load_id IN (\(list))")
                 try db.execute(sql: "DELETE FROM _almanac_loads WHERE id IN (\(list))")
             } else if !earlier.isEmpty, let previous = try String.fetchOne(
@@ -400,6 +411,11 @@ extension Warehouse {
             throw LoadFailure(report: report, diagnostics: problems)
         }
         try createIndexes(t, db: db)
+        if appended && loaded > 0 {
+            // Replacing rows by a unique key without the date may remove rows of any day.
+            let anyDay = deleteKey != nil && !key.contains(model.time.column)
+            report.touched.append(anyDay ? TouchedDays(table: t.name) : TouchedDays(table: t.name, first: firstDay, last: lastDay))
+        }
         try db.execute(sql: "UPDATE _almanac_loads SET rows = ?, first_day = ?, last_day = ? WHERE id = ?",
                        arguments: [loaded, firstDay, lastDay, loadID])
         return LoadReport.Entry(table: t.name, file: path, read: read, loaded: loaded, rejected: 0)

@@ -120,7 +120,17 @@ struct Query: ParsableCommand {
             if case .fixed(let p)? = expression { request.period = p }
             if case .range(let a, _)? = expression { request.span = expression?.resolve(lastDay: a.start).span }
             func printExplain() throws {
-                let compiled = try SQLCompiler().compile(QueryPlanner(model: model).plan(request))
+                var plan = try QueryPlanner(model: model).plan(request)
+                var notes: [String] = []
+                // Which rollup answers depends on what the warehouse has built.
+                if FileManager.default.fileExists(atPath: options.warehousePath) {
+                    let warehouse = try Warehouse.openExisting(path: options.warehousePath)
+                    (plan, notes) = try QueryExecutor(model: model, warehouse: warehouse).answered(plan)
+                } else if !model.rollups.isEmpty {
+                    notes = ["no warehouse at \(options.warehousePath): rollups are not built, so the facts are read"]
+                }
+                let compiled = SQLCompiler().compile(plan)
+                for n in notes { print("-- \(n)") }
                 print(compiled.sql, terminator: "")
                 print("-- parameters: " + (compiled.parameters.isEmpty ? "none" : compiled.parameters.map(\.description).joined(separator: ", ")))
             }

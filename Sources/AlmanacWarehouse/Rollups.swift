@@ -1,0 +1,129 @@
+import AlmanacCore
+import AlmanacModel
+import AlmanacQuery
+import Foundation
+import GRDB
+
+/// Days a load added or removed rows for, in one fact table: the periods its rollups must
+/// be refreshed for. `nil` bounds mean "not known": the whole table.
+struct TouchedDays: Sendable {
+    var table: String
+    var first: String?
+    var last: String?
+}
+
+extension Warehouse {
+    /// Whether queries may read rollups (`ALMANAC_ROLLUPS=off` makes every query read the
+    /// facts, for comparison and benchmarks).
+    public static var rollupsEnabled: Bool {
+        ProcessInfo.processInfo.environment["ALMANAC_ROLLUPS"]?.lowercased() != "off"
+    }
+
+    /// The model's rollups built and current in this warehouse, with their row counts.
+    public func rollupCandidates(model: SemanticModel) throws -> [RollupMatcher.Candidate] {
+        guard !model.rollups.isEmpty else { return [] }
+        return try reading { db in
+            guard try db.tableExists("_almanac_rollups") else { return [] }
+            let rows = try Row.fetchAll(db, sql: "SELECT name, signature, rows FROM _almanac_rollups")
+            var built: [String: (String, Int)] = [:]
+            for r in rows { built[r[0]] = (r[1], r[2]) }
+            return model.rollups.compactMap { def in
+                guard let fact = model.table(def.table), let (signature, count) = built[def.name],
+                    signature == def.signature(dateColumn: model.time.column, fact: fact)
+                else { return nil }
+                return RollupMatcher.Candidate(definition: def, rows: count)
+            }
+        }
+    }
+
+    /// What `--explain` says about rollups the model declares but the warehouse has not built.
+    public func unbuiltRollups(model: SemanticModel) throws -> [String] {
+        let built = Set(try rollupCandidates(model: model).map(\.definition.name))
+        return model.rollups.filter { !built.contains($0.name) }.map(\.name)
+    }
+
+    /// Brings every declared rollup up to date inside the load's transaction: a rollup that
+    /// is missing or declared differently is built from all the facts; one that is current
+    /// is refreshed for the months (or days) the load touched only. Rollup tables no longer
+    /// declared are dropped (Almanac made them; nothing else reads them).
+    static func refreshRollups(model: SemanticModel, db: Database, touched: [TouchedDays], now: Date) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS _almanac_rollups (
+              name TEXT PRIMARY KEY, signature TEXT NOT NULL, rows INTEGER NOT NULL,
+              refreshed_at TEXT NOT NULL, seconds REAL NOT NULL)
+            """)
+        let declared = Set(model.rollups.map(\.name))
+        for name in try String.fetchAll(db, sql: "SELECT name FROM _almanac_rollups") where !declared.contains(name) {
+            try db.execute(sql: "DROP TABLE IF EXISTS \(("_rollup_" + name).quotedDatabaseIdentifier)")
+            try db.execute(sql: "DELETE FROM _almanac_rollups WHERE name = ?", arguments: [name])
+        }
+        let stamp = ISO8601DateFormatter().string(from: now)
+        for r in model.rollups {
+            guard let fact = model.table(r.table), try db.tableExists(fact.name) else { continue }
+            let started = Date()
+            let signature = r.signature(dateColumn: model.time.column, fact: fact)
+            let current = try String.fetchOne(db, sql: "SELECT signature FROM _almanac_rollups WHERE name = ?", arguments: [r.name])
+            let table = r.tableName.quotedDatabaseIdentifier
+            let date = model.time.column
+            let exists = try db.tableExists(r.tableName)
+            if current != signature || !exists {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
+                try db.execute(sql: createSQL(r, fact: fact, dateColumn: date))
+                try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: false))
+                try db.execute(sql: "CREATE INDEX \((r.tableName + "__date").quotedDatabaseIdentifier) ON \(table)(\(date.quotedDatabaseIdentifier))")
+            } else {
+                for t in touched where t.table == fact.name {
+                    guard let first = t.first.flatMap(Day.init(iso:)), let last = t.last.flatMap(Day.init(iso:)) else {
+                        try db.execute(sql: "DELETE FROM \(table)")
+                        try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: false))
+                        continue
+                    }
+                    // Whole months (or days) of the rollup's grain around the days touched.
+                    let start = r.grain == .month ? first.firstOfMonth(adding: 0) : first
+                    let end = r.grain == .month ? last.firstOfMonth(adding: 1) : Day(ordinal: last.ordinal + 1)
+                    let d = date.quotedDatabaseIdentifier
+                    try db.execute(sql: "DELETE FROM \(table) WHERE \(d) >= ? AND \(d) < ?", arguments: [start.description, end.description])
+                    try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: true), arguments: [start.description, end.description])
+                }
+            }
+            let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO _almanac_rollups (name, signature, rows, refreshed_at, seconds) VALUES (?, ?, ?, ?, ?)",
+                arguments: [r.name, signature, rows, stamp, Date().timeIntervalSince(started)])
+        }
+        if !model.rollups.isEmpty { try db.execute(sql: "ANALYZE") }
+    }
+
+    static func createSQL(_ r: RollupDef, fact: TableDef, dateColumn: String) -> String {
+        var defs = ["\(dateColumn.quotedDatabaseIdentifier) TEXT NOT NULL"]
+        for k in r.keys { defs.append("\(k.quotedDatabaseIdentifier) \(fact.column(k)?.type.sqlType ?? "TEXT")") }
+        defs.append("\"_rows\" INTEGER NOT NULL")
+        for c in r.measuresColumns(of: fact) {
+            let type = fact.column(c)?.type.sqlType ?? "REAL"
+            defs.append("\(RollupDef.column("sum", c).quotedDatabaseIdentifier) \(type)")
+            defs.append("\(RollupDef.column("n", c).quotedDatabaseIdentifier) INTEGER")
+            defs.append("\(RollupDef.column("min", c).quotedDatabaseIdentifier) \(type)")
+            defs.append("\(RollupDef.column("max", c).quotedDatabaseIdentifier) \(type)")
+        }
+        return "CREATE TABLE \(r.tableName.quotedDatabaseIdentifier) (\(defs.joined(separator: ", ")))"
+    }
+
+    /// The INSERT … SELECT that aggregates facts into the rollup (`bounded`: for the days
+    /// between two parameters, the second excluded).
+    static func insertSQL(_ r: RollupDef, fact: TableDef, dateColumn: String, bounded: Bool) -> String {
+        let d = dateColumn.quotedDatabaseIdentifier
+        let day = r.grain == .month ? "substr(\(d), 1, 7) || '-01'" : d
+        let keys = r.keys.map(\.quotedDatabaseIdentifier)
+        var names = [d] + keys + ["\"_rows\""]
+        var select = [day] + keys + ["COUNT(*)"]
+        for c in r.measuresColumns(of: fact) {
+            let q = c.quotedDatabaseIdentifier
+            names += ["sum", "n", "min", "max"].map { RollupDef.column($0, c).quotedDatabaseIdentifier }
+            select += ["SUM(\(q))", "COUNT(\(q))", "MIN(\(q))", "MAX(\(q))"]
+        }
+        return "INSERT INTO \(r.tableName.quotedDatabaseIdentifier) (\(names.joined(separator: ", ")))\n"
+            + "SELECT \(select.joined(separator: ", "))\nFROM \(fact.name.quotedDatabaseIdentifier)\n"
+            + (bounded ? "WHERE \(d) >= ? AND \(d) < ?\n" : "")
+            + "GROUP BY \(([day] + keys).joined(separator: ", "))"
+    }
+}
