@@ -216,6 +216,8 @@ private struct Writer {
             select.append("    MIN(\(year)) AS \(q("_year"))")
             _ = d
         }
+        // Only customer-level measures and no groups: one row for the counts to join to.
+        if select.isEmpty { select.append("    COUNT(*) AS \(q("_rows"))") }
         var sql = "WITH _agg AS (\n  SELECT\n" + select.joined(separator: ",\n") + "\n"
         sql += indent(fromWhere())
         let (group, _) = groupBy()

@@ -39,6 +39,9 @@ public struct QueryExecutor: Sendable {
     public let model: SemanticModel
     public let warehouse: Warehouse
     private var timings: Timings?
+    /// Whether queries may be answered from rollups (off: always the facts, for comparison;
+    /// `ALMANAC_ROLLUPS=off` sets it for a command).
+    public var useRollups = Warehouse.rollupsEnabled
 
     /// Creates an executor.
     public init(model: SemanticModel, warehouse: Warehouse) {
@@ -76,7 +79,7 @@ public struct QueryExecutor: Sendable {
     /// The plan reading from the smallest current rollup that answers it exactly (see
     /// `RollupMatcher`), or from the facts, with a line per declared rollup saying why.
     public func answered(_ plan: QueryPlan) throws -> (plan: QueryPlan, notes: [String]) {
-        guard Warehouse.rollupsEnabled, !model.rollups.isEmpty else {
+        guard useRollups, !model.rollups.isEmpty else {
             return (plan, model.rollups.isEmpty ? [] : ["rollups switched off (ALMANAC_ROLLUPS=off): reading the facts"])
         }
         var (chosen, notes) = RollupMatcher.choose(plan, among: try warehouse.rollupCandidates(model: model), model: model)
