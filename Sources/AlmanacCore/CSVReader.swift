@@ -21,21 +21,40 @@ public struct CSVReader {
     /// The path as the user gave it, for diagnostics.
     public let path: String
     private let data: Data
+    /// Whether `data` is a mapping of the file (so pages read can be released).
+    private let mapped: Bool
 
     /// Opens (memory-maps) a file; throws a diagnostic if it cannot be read.
     public init(path: String) throws {
         self.path = path
-        do {
-            self.data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
+        // Mapped by hand (not Data's .alwaysMapped, which may read small files into memory
+        // instead), so that pages already read can be handed back with madvise.
+        let fd = open(path, O_RDONLY)
+        var info = stat()
+        guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            if fd >= 0 { close(fd) }
             throw Diagnostic(file: path, message: "cannot read file", hint: "check the path exists and is readable")
         }
+        defer { close(fd) }
+        let size = Int(info.st_size)
+        guard size > 0 else {
+            self.data = Data()
+            self.mapped = false
+            return
+        }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw Diagnostic(file: path, message: "cannot read file", hint: "check the path exists and is readable")
+        }
+        _ = madvise(base, size, MADV_SEQUENTIAL)
+        self.data = Data(bytesNoCopy: base, count: size, deallocator: .custom { p, n in munmap(p, n) })
+        self.mapped = true
     }
 
     /// Reads from bytes already in memory (tests, small inputs); `path` names it in errors.
     public init(path: String, bytes: Data) {
         self.path = path
         self.data = bytes
+        self.mapped = false
     }
 
     /// Size of the input in bytes, for progress.
@@ -58,6 +77,7 @@ public struct CSVReader {
             var columns: [Int] = []
             var buffer: [UInt8] = []
             var nextProgress = 64 << 20
+            var releasedUpTo = 0
             // Characters counted so far on the current line, up to byte `countedTo`: each byte is counted once.
             var countedLine = -1, countedTo = 0, countedChars = 0
             func column(at k: Int) -> Int {
@@ -157,9 +177,20 @@ public struct CSVReader {
                 // A blank line (one empty field) is skipped rather than read as a record.
                 if fields.count == 1 && fields[0].isEmpty && columns[0] == 1 { continue }
                 try body(CSVRecord(line: recordLine, fields: fields, columns: columns))
-                if let progress, i >= nextProgress {
-                    progress(i)
+                if i >= nextProgress {
+                    progress?(i)
                     nextProgress = i + (64 << 20)
+                    // Pages already read are never read again: handing them back keeps a
+                    // load's memory flat however large the file (they count as resident
+                    // otherwise, 600 MB for 10 million rows).
+                    if mapped, let base = raw.baseAddress {
+                        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                        let upTo = (i / page) * page
+                        if upTo > releasedUpTo {
+                            _ = madvise(UnsafeMutableRawPointer(mutating: base + releasedUpTo), upTo - releasedUpTo, MADV_DONTNEED)
+                            releasedUpTo = upTo
+                        }
+                    }
                 }
             }
             progress?(n)

@@ -119,6 +119,14 @@ public struct RollupDef: Sendable, Equatable {
         fact.columns.filter { ($0.type == .integer || $0.type == .decimal) && !keys.contains($0.name) }.map(\.name)
     }
 
+    /// Whether `other` can be summed from this rollup: same fact, every key of `other` kept
+    /// here, a grain no coarser, and every column `other` aggregates aggregated here too.
+    public func derives(_ other: RollupDef, fact: TableDef) -> Bool {
+        other.name != name && other.table == table && Set(other.keys).isSubset(of: keys)
+            && (grain == .day || other.grain == .month)
+            && Set(other.measuresColumns(of: fact)).isSubset(of: measuresColumns(of: fact))
+    }
+
     /// The rollup column holding `agg` (`sum`, `n`, `min`, `max`) of fact column `column`.
     public static func column(_ agg: String, _ column: String) -> String { agg + ":" + column }
 

@@ -58,24 +58,33 @@ extension Warehouse {
             try db.execute(sql: "DELETE FROM _almanac_rollups WHERE name = ?", arguments: [name])
         }
         let stamp = ISO8601DateFormatter().string(from: now)
-        for r in model.rollups {
+        // Finer rollups first, so a coarser one can be summed from a finer one already brought
+        // up to date in this transaction rather than from every fact row again.
+        let order = model.rollups.sorted { a, b in
+            (a.grain == .day ? 0 : 1, -a.keys.count, a.name) < (b.grain == .day ? 0 : 1, -b.keys.count, b.name)
+        }
+        var done: [(def: RollupDef, rows: Int)] = []
+        for r in order {
             guard let fact = model.table(r.table), try db.tableExists(fact.name) else { continue }
+            let source = done.filter { $0.def.derives(r, fact: fact) }.min { $0.rows < $1.rows }?.def
             let started = Date()
             let signature = r.signature(dateColumn: model.time.column, fact: fact)
             let current = try String.fetchOne(db, sql: "SELECT signature FROM _almanac_rollups WHERE name = ?", arguments: [r.name])
             let table = r.tableName.quotedDatabaseIdentifier
             let date = model.time.column
             let exists = try db.tableExists(r.tableName)
+            var changed = true
             if current != signature || !exists {
                 try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
                 try db.execute(sql: createSQL(r, fact: fact, dateColumn: date))
-                try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: false))
+                try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: false, from: source))
                 try db.execute(sql: "CREATE INDEX \((r.tableName + "__date").quotedDatabaseIdentifier) ON \(table)(\(date.quotedDatabaseIdentifier))")
             } else {
+                changed = touched.contains { $0.table == fact.name }
                 for t in touched where t.table == fact.name {
                     guard let first = t.first.flatMap(Day.init(iso:)), let last = t.last.flatMap(Day.init(iso:)) else {
                         try db.execute(sql: "DELETE FROM \(table)")
-                        try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: false))
+                        try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: false, from: source))
                         continue
                     }
                     // Whole months (or days) of the rollup's grain around the days touched.
@@ -83,15 +92,20 @@ extension Warehouse {
                     let end = r.grain == .month ? last.firstOfMonth(adding: 1) : Day(ordinal: last.ordinal + 1)
                     let d = date.quotedDatabaseIdentifier
                     try db.execute(sql: "DELETE FROM \(table) WHERE \(d) >= ? AND \(d) < ?", arguments: [start.description, end.description])
-                    try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: true), arguments: [start.description, end.description])
+                    try db.execute(sql: insertSQL(r, fact: fact, dateColumn: date, bounded: true, from: source), arguments: [start.description, end.description])
                 }
             }
             let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            done.append((r, rows))
+            // A load that added nothing leaves the rollups, and their record, exactly as they were.
+            guard changed else { continue }
+            // Statistics for the planner, on the rollup only (the facts': 0.4 s a million rows, unused).
+            try db.execute(sql: "ANALYZE \(table)")
             try db.execute(
                 sql: "INSERT OR REPLACE INTO _almanac_rollups (name, signature, rows, refreshed_at, seconds) VALUES (?, ?, ?, ?, ?)",
                 arguments: [r.name, signature, rows, stamp, Date().timeIntervalSince(started)])
         }
-        if !model.rollups.isEmpty { try db.execute(sql: "ANALYZE") }
+
     }
 
     static func createSQL(_ r: RollupDef, fact: TableDef, dateColumn: String) -> String {
@@ -108,21 +122,25 @@ extension Warehouse {
         return "CREATE TABLE \(r.tableName.quotedDatabaseIdentifier) (\(defs.joined(separator: ", ")))"
     }
 
-    /// The INSERT … SELECT that aggregates facts into the rollup (`bounded`: for the days
-    /// between two parameters, the second excluded).
-    static func insertSQL(_ r: RollupDef, fact: TableDef, dateColumn: String, bounded: Bool) -> String {
+    /// The INSERT … SELECT that aggregates facts, or the finer rollup `from`, into the rollup
+    /// (`bounded`: for the days between two parameters, the second excluded).
+    static func insertSQL(_ r: RollupDef, fact: TableDef, dateColumn: String, bounded: Bool, from source: RollupDef? = nil) -> String {
         let d = dateColumn.quotedDatabaseIdentifier
-        let day = r.grain == .month ? "substr(\(d), 1, 7) || '-01'" : d
+        let day = r.grain == .month && source?.grain != .month ? "substr(\(d), 1, 7) || '-01'" : d
         let keys = r.keys.map(\.quotedDatabaseIdentifier)
         var names = [d] + keys + ["\"_rows\""]
-        var select = [day] + keys + ["COUNT(*)"]
+        var select = [day] + keys + [source == nil ? "COUNT(*)" : "SUM(\"_rows\")"]
         for c in r.measuresColumns(of: fact) {
-            let q = c.quotedDatabaseIdentifier
             names += ["sum", "n", "min", "max"].map { RollupDef.column($0, c).quotedDatabaseIdentifier }
-            select += ["SUM(\(q))", "COUNT(\(q))", "MIN(\(q))", "MAX(\(q))"]
+            if source == nil {
+                let q = c.quotedDatabaseIdentifier
+                select += ["SUM(\(q))", "COUNT(\(q))", "MIN(\(q))", "MAX(\(q))"]
+            } else {
+                select += [("SUM", "sum"), ("SUM", "n"), ("MIN", "min"), ("MAX", "max")].map { "\($0.0)(\(RollupDef.column($0.1, c).quotedDatabaseIdentifier))" }
+            }
         }
         return "INSERT INTO \(r.tableName.quotedDatabaseIdentifier) (\(names.joined(separator: ", ")))\n"
-            + "SELECT \(select.joined(separator: ", "))\nFROM \(fact.name.quotedDatabaseIdentifier)\n"
+            + "SELECT \(select.joined(separator: ", "))\nFROM \((source?.tableName ?? fact.name).quotedDatabaseIdentifier)\n"
             + (bounded ? "WHERE \(d) >= ? AND \(d) < ?\n" : "")
             + "GROUP BY \(([day] + keys).joined(separator: ", "))"
     }
