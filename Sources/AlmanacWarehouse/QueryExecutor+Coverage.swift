@@ -85,10 +85,17 @@ extension QueryExecutor {
         }) else { return nil }
         var r = QueryRequest(measures: [measure.name])
         r.scope = scope
-        let plan = try QueryPlanner(model: model).plan(r)
+        var plan = try QueryPlanner(model: model).plan(r)
+        // A day rollup that keeps what the scope names has the same first and last day, and
+        // its rows add up to the facts' rows.
+        if useRollups {
+            let days = try warehouse.rollupCandidates(model: model).filter { $0.definition.grain == .day }
+            plan = RollupMatcher.choose(plan, among: days, model: model).plan
+        }
         let source = SQLCompiler().source(plan)
         let column = "\(plan.factAlias).\(SQLiteDialect().quote(model.time.column))"
-        let rows = try warehouse.rawRows("SELECT MIN(\(column)), MAX(\(column)), COUNT(*)\n\(source.sql)", source.parameters)
+        let count = plan.rollup == nil ? "COUNT(*)" : "SUM(\(plan.factAlias).\"_rows\")"
+        let rows = try warehouse.rawRows("SELECT MIN(\(column)), MAX(\(column)), \(count)\n\(source.sql)", source.parameters)
         guard let row = rows.first, row.count == 3, let a = String.fromDatabaseValue(row[0]), let b = String.fromDatabaseValue(row[1]),
             let first = Day(iso: a), let last = Day(iso: b)
         else { return nil }

@@ -66,9 +66,12 @@ public struct QueryExecutor: Sendable {
 
     private func execute(_ planner: QueryPlanner, _ r: QueryRequest) throws -> DataTable {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let compiled = SQLCompiler().compile(try answered(planner.plan(r)).plan)
+        let plain = try planner.plan(r)
+        let chosen = try answered(plain).plan
+        let compiled = SQLCompiler().compile(chosen)
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let table = try warehouse.run(compiled)
+        // The trace also records what the facts would have needed, for benchmarks to replay.
+        let table = try warehouse.run(compiled, factEquivalent: chosen.rollup == nil || !SQLTrace.enabled ? nil : SQLCompiler().compile(plain))
         let t2 = DispatchTime.now().uptimeNanoseconds
         timings?.planning += Double(t1 - t0) / 1e9
         timings?.database += Double(t2 - t1) / 1e9

@@ -152,10 +152,16 @@ public final class Warehouse: Sendable {
 
     /// Row counts of the model's tables (0 for a table not yet created).
     public func rowCounts(model: SemanticModel) throws -> [(table: String, rows: Int)] {
-        try reading { db in
+        // A fact's rows are the sum of its smallest rollup's row counts: no scan of the facts.
+        let rollups = Warehouse.rollupsEnabled ? try rollupCandidates(model: model) : []
+        return try reading { db in
             try model.tables.map { t in
                 let exists = try db.tableExists(t.name)
-                return (t.name, exists ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.name.quotedDatabaseIdentifier)") ?? 0 : 0)
+                guard exists else { return (t.name, 0) }
+                if let r = rollups.filter({ $0.definition.table == t.name }).min(by: { $0.rows < $1.rows }) {
+                    return (t.name, try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(\"_rows\"), 0) FROM \(r.definition.tableName.quotedDatabaseIdentifier)") ?? 0)
+                }
+                return (t.name, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.name.quotedDatabaseIdentifier)") ?? 0)
             }
         }
     }
@@ -186,9 +192,10 @@ public final class Warehouse: Sendable {
     /// Runs a compiled query and returns its result as typed columns, streamed from a
     /// row cursor (no per-row decoding into records).
     /// Package-internal: everything outside the warehouse asks `QueryExecutor`, the one entry point.
-    package func run(_ query: CompiledQuery) throws -> DataTable {
+    package func run(_ query: CompiledQuery, factEquivalent: CompiledQuery? = nil) throws -> DataTable {
         let arguments = StatementArguments(query.parameters.map(\.databaseValue))
-        return try reading { db in
+        let started = SQLTrace.enabled ? DispatchTime.now().uptimeNanoseconds : 0
+        let table: DataTable = try reading { db in
             var text: [[String?]] = Array(repeating: [], count: query.columns.count)
             var integers: [[Int64?]] = Array(repeating: [], count: query.columns.count)
             var reals: [[Double?]] = Array(repeating: [], count: query.columns.count)
@@ -227,11 +234,19 @@ public final class Warehouse: Sendable {
             }
             return DataTable(columns: columns)
         }
+        if SQLTrace.enabled {
+            SQLTrace.record(query.sql, query.parameters, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, rows: table.rowCount, facts: factEquivalent)
+        }
+        return table
     }
 
     /// Runs raw SQL for tests and benchmarks that check Almanac against hand-written SQL.
     public func rawRows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[DatabaseValue]] {
-        try reading { db in
+        let started = SQLTrace.enabled ? DispatchTime.now().uptimeNanoseconds : 0
+        defer {
+            if SQLTrace.enabled { SQLTrace.record(sql, arguments, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, rows: -1) }
+        }
+        return try reading { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
                 (0..<row.count).map { row[$0] }
             }

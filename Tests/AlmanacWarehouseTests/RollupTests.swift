@@ -155,14 +155,17 @@ final class RollupTests: WarehouseTestCase {
 
     func testARollupIsNeverUsedWhereItWouldBeInexact() throws {
         let m = model
-        let candidates = m.rollups.map { RollupMatcher.Candidate(definition: $0, rows: 1) }
+        // Sizes in the proportions a real warehouse has them.
+        let sizes = ["month_service_ward": 37_000, "month_service_ward_channel": 331_000, "day_service_channel": 56_000, "day_ward_channel": 404_000]
+        let candidates = m.rollups.map { RollupMatcher.Candidate(definition: $0, rows: sizes[$0.name] ?? 1_000_000) }
         let planner = QueryPlanner(model: m)
         func chosen(_ r: QueryRequest) throws -> String? { RollupMatcher.choose(try planner.plan(r), among: candidates, model: m).plan.rollup?.definition.name }
         var partMonth = QueryRequest(measures: ["contacts"], by: ["district"])
         partMonth.span = DateSpan(start: Day(iso: "2025-10-05")!, end: Day(iso: "2025-11-01")!)
         XCTAssertNil(try chosen(partMonth).flatMap { $0.hasPrefix("month") ? $0 : nil }, "a month rollup cannot answer from the 5th")
         XCTAssertNil(try chosen(QueryRequest(measures: ["customers"], by: ["district"])), "no shipped rollup keeps customer_id")
-        XCTAssertNil(try chosen(QueryRequest(measures: ["contacts"], by: ["ward", "day"])), "no day rollup keeps ward_code")
+        XCTAssertEqual(try chosen(QueryRequest(measures: ["contacts"], by: ["ward", "day"])), "day_ward_channel")
+        XCTAssertNil(try chosen(QueryRequest(measures: ["contacts"], by: ["service", "ward", "day"])), "no day rollup keeps both service_code and ward_code")
         XCTAssertEqual(try chosen(QueryRequest(measures: ["contacts"], by: ["service", "iso_week"])), "day_service_channel")
         XCTAssertEqual(try chosen(QueryRequest(measures: ["web_share"], by: ["district"])), "month_service_ward_channel")
         XCTAssertEqual(try chosen(QueryRequest(measures: ["contacts", "spend_per_contact"], by: ["district"])), "month_service_ward")
