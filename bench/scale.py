@@ -12,7 +12,8 @@ For each size (millions of activity rows, `almanac sample --seed 2025`):
             DuckDB + matplotlib notebook running the same queries and drawing a chart and
             table per query into one PDF (bench/notebook.py), from a DuckDB file and reading
             the CSVs itself
-Wall time is the median of --repeat runs; memory the peak resident set of each process.
+Wall time is the median of --repeat runs; memory the peak resident set of each process
+(GNU time's %M).
 Writes bench/results.md (or --out).
 """
 import argparse, json, os, platform, re, shutil, statistics, subprocess, sys, tempfile, time
@@ -32,17 +33,23 @@ def run(args, env=None, stdin=None):
         fi = tempfile.TemporaryFile(mode="w+")
         fi.write(stdin)
         fi.seek(0)
+    # Peak memory through GNU time: a child forked from this Python would count the
+    # interpreter's own pages (DuckDB, matplotlib) in its high-water mark.
+    peak_file = tempfile.NamedTemporaryFile(delete=False)
+    peak_file.close()
     t = time.perf_counter()
-    p = subprocess.Popen(args, cwd=ROOT, env=e, stdin=fi or subprocess.DEVNULL, stdout=fo, stderr=fe, text=True)
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak_file.name, *args], cwd=ROOT, env=e,
+                         stdin=fi or subprocess.DEVNULL, stdout=fo, stderr=fe, text=True)
+    code = p.wait()
     dt = time.perf_counter() - t
-    code = os.waitstatus_to_exitcode(status)
     fo.seek(0)
     fe.seek(0)
     out, err = fo.read(), fe.read()
+    peak = open(peak_file.name).read().strip().splitlines()
+    os.unlink(peak_file.name)
     if code not in (0, 3):
         sys.exit(f"failed ({code}): {' '.join(args)}\n{err[-3000:]}")
-    return dt, usage.ru_maxrss / 1024, out, err
+    return dt, int(peak[-1]) / 1024 if peak and peak[-1].isdigit() else float("nan"), out, err
 
 
 def median_of(n, fn):

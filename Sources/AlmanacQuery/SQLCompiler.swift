@@ -138,11 +138,46 @@ private struct Writer {
         }
     }
 
+    /// Aliases of joined tables every row kept must have a match in: those a top-level
+    /// condition of the WHERE compares (a comparison or IN with NULL is never true), and the
+    /// tables they are reached through.
+    var requiredAliases: Set<String> {
+        var out: Set<String> = []
+        func conjuncts(_ f: PlannedFilter) -> [PlannedFilter] {
+            if case .and(let a, let b) = f { return conjuncts(a) + conjuncts(b) }
+            return [f]
+        }
+        for c in plan.filter.map(conjuncts) ?? [] {
+            switch c {
+            case .compare(.dimension(_, let alias, _, _), _, _):
+                out.insert(alias)
+            case .member(.dimension(_, let alias, _, _), let values, let negated) where !(values.isEmpty && negated):
+                out.insert(alias)  // (NULL NOT IN () is true)
+            default: break
+            }
+        }
+        // A required table's own join path is required too.
+        var changed = true
+        while changed {
+            changed = false
+            for j in plan.joins where out.contains(j.alias) && j.fromAlias != plan.factAlias && !out.contains(j.fromAlias) {
+                out.insert(j.fromAlias)
+                changed = true
+            }
+        }
+        out.remove(plan.factAlias)
+        return out
+    }
+
     /// FROM, joins and WHERE over the fact: shared by the aggregate and customer steps.
     mutating func fromWhere() -> String {
         var sql = "FROM \(q(plan.rollup?.definition.tableName ?? plan.fact)) AS \(plan.factAlias)\n"
         for j in plan.joins {
-            sql += "LEFT JOIN \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
+            // An inner join where the WHERE needs a value from the table anyway (`district =
+            // 'Burnley'` drops rows whose ward has none): the same rows, and SQLite may then start
+            // from the filtered dimension and reach the facts by their (key, date) index.
+            let kind = requiredAliases.contains(j.alias) ? "JOIN" : "LEFT JOIN"
+            sql += "\(kind) \(q(j.table)) AS \(j.alias) ON \(column(j.alias, j.key)) = \(column(j.fromAlias, j.fromColumn))\n"
         }
         var conditions: [String] = []
         if let p = plan.span {

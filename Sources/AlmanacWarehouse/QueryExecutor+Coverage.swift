@@ -83,22 +83,35 @@ extension QueryExecutor {
             if m.table == model.time.table, case .aggregate(_, _, nil) = m.kind { return true }
             return false
         }) else { return nil }
+        if let known = warehouse.cachedCoverage(scope: scope) { return known }
         var r = QueryRequest(measures: [measure.name])
         r.scope = scope
-        var plan = try QueryPlanner(model: model).plan(r)
-        // A day rollup that keeps what the scope names has the same first and last day, and
-        // its rows add up to the facts' rows.
-        if useRollups {
-            let days = try warehouse.rollupCandidates(model: model).filter { $0.definition.grain == .day }
-            plan = RollupMatcher.choose(plan, among: days, model: model).plan
-        }
-        let source = SQLCompiler().source(plan)
+        let plan = try QueryPlanner(model: model).plan(r)
         let column = "\(plan.factAlias).\(SQLiteDialect().quote(model.time.column))"
-        let count = plan.rollup == nil ? "COUNT(*)" : "SUM(\(plan.factAlias).\"_rows\")"
+        // The months and the rows from the smallest rollup that keeps what the scope names;
+        // then the first and last day from the facts of those two months only (read through
+        // the (key, date) indexes). The facts alone when no rollup answers.
+        var months = plan
+        if useRollups { months = RollupMatcher.choose(plan, among: try warehouse.rollupCandidates(model: model), model: model).plan }
+        let source = SQLCompiler().source(months)
+        let count = months.rollup == nil ? "COUNT(*)" : "SUM(\(plan.factAlias).\"_rows\")"
         let rows = try warehouse.rawRows("SELECT MIN(\(column)), MAX(\(column)), \(count)\n\(source.sql)", source.parameters)
         guard let row = rows.first, row.count == 3, let a = String.fromDatabaseValue(row[0]), let b = String.fromDatabaseValue(row[1]),
-            let first = Day(iso: a), let last = Day(iso: b)
+            var first = Day(iso: a), var last = Day(iso: b)
         else { return nil }
-        return DataCoverage(first: first, last: last, rows: Int(Int64.fromDatabaseValue(row[2]) ?? 0))
+        if months.rollup != nil {
+            func day(_ aggregate: String, in month: Day) throws -> Day? {
+                var p = plan
+                p.span = DateSpan(start: month.firstOfMonth(), end: month.firstOfMonth(adding: 1))
+                let s = SQLCompiler().source(p)
+                return try warehouse.rawRows("SELECT \(aggregate)(\(column))\n\(s.sql)", s.parameters).first.flatMap { $0.first }
+                    .flatMap(String.fromDatabaseValue).flatMap { Day(iso: $0) }
+            }
+            first = try day("MIN", in: first) ?? first
+            last = try day("MAX", in: last) ?? last
+        }
+        let coverage = DataCoverage(first: first, last: last, rows: Int(Int64.fromDatabaseValue(row[2]) ?? 0))
+        warehouse.cacheCoverage(coverage, scope: scope)
+        return coverage
     }
 }

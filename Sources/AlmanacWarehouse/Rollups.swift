@@ -87,6 +87,13 @@ extension Warehouse {
                 try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
                 try db.execute(sql: createSQL(r, fact: fact, dateColumn: date))
                 try db.execute(sql: "CREATE INDEX \((r.tableName + "__date").quotedDatabaseIdentifier) ON \(table)(\(d))")
+                // As for the facts: a (key, date) index per key joining a small dimension, so a
+                // district's queries read only its wards' rows.
+                for j in fact.joins where r.keys.contains(j.column) {
+                    let rows = try db.tableExists(j.table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(j.table.quotedDatabaseIdentifier)") ?? 0 : 0
+                    guard rows < 10_000 else { continue }
+                    try db.execute(sql: "CREATE INDEX \((r.tableName + "__" + j.column).quotedDatabaseIdentifier) ON \(table)(\(j.column.quotedDatabaseIdentifier), \(d))")
+                }
                 ranges = try wholeTable(fact, dateColumn: date, db: db)
             } else {
                 let mine = touched.filter { $0.table == fact.name }

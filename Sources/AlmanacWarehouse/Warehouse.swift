@@ -84,10 +84,21 @@ public final class Warehouse: Sendable {
             current.db = db
             defer {
                 current.db = nil
+                current.coverage = [:]
                 try? db.execute(sql: "COMMIT")
             }
             return try body()
         }
+    }
+
+    /// The coverage of `scope` measured earlier in the snapshot open now, if any.
+    func cachedCoverage(scope: String?) -> DataCoverage? {
+        current.db == nil ? nil : current.coverage[scope ?? ""]
+    }
+
+    /// Remembers a scope's coverage for the rest of the snapshot open now (none: nothing kept).
+    func cacheCoverage(_ c: DataCoverage, scope: String?) {
+        if current.db != nil { current.coverage[scope ?? ""] = c }
     }
 
     /// Reads through the snapshot's connection while one is open, or a read of its own.
@@ -284,4 +295,7 @@ extension SQLValue {
 final class SnapshotBox: @unchecked Sendable {
     var db: Database?
     var flag = false
+    /// Coverage of each scope measured in the snapshot open now (reports and packs ask for
+    /// the same audience's several times).
+    var coverage: [String: DataCoverage] = [:]
 }

@@ -13,8 +13,8 @@ SELECT
   COALESCE(SUM(t0."spend_gbp"), 0) AS "spend"
 FROM "activity" AS t0
 LEFT JOIN "services" AS t1 ON t1."service_code" = t0."service_code"
-LEFT JOIN "wards" AS t2 ON t2."ward_code" = t0."ward_code"
-LEFT JOIN "districts" AS t3 ON t3."district_code" = t2."district_code"
+JOIN "wards" AS t2 ON t2."ward_code" = t0."ward_code"
+JOIN "districts" AS t3 ON t3."district_code" = t2."district_code"
 WHERE (t3."district_name" = ?1)
 GROUP BY t1."directorate", printf('%d-%02d', (CAST(substr(t0."activity_date", 1, 4) AS INTEGER) - (CAST(substr(t0."activity_date", 6, 2) AS INTEGER) < 4)), ((CAST(substr(t0."activity_date", 1, 4) AS INTEGER) - (CAST(substr(t0."activity_date", 6, 2) AS INTEGER) < 4)) + 1) % 100)
 ORDER BY "directorate", "financial_year"

@@ -16,9 +16,9 @@ WITH _agg AS (
     COALESCE(SUM(CASE WHEN t0."channel" = ?1 THEN t0."contacts" END), 0) AS "_c1",
     MIN((CAST(substr(t0."activity_date", 1, 4) AS INTEGER) - (CAST(substr(t0."activity_date", 6, 2) AS INTEGER) < 4))) AS "_year"
   FROM "activity" AS t0
-  LEFT JOIN "wards" AS t1 ON t1."ward_code" = t0."ward_code"
-  LEFT JOIN "districts" AS t2 ON t2."district_code" = t1."district_code"
-  LEFT JOIN "services" AS t3 ON t3."service_code" = t0."service_code"
+  JOIN "wards" AS t1 ON t1."ward_code" = t0."ward_code"
+  JOIN "districts" AS t2 ON t2."district_code" = t1."district_code"
+  JOIN "services" AS t3 ON t3."service_code" = t0."service_code"
   WHERE ((t2."district_name" IN (?2, ?3) AND t3."service_name" <> ?4))
   GROUP BY printf('%d-%02d', (CAST(substr(t0."activity_date", 1, 4) AS INTEGER) - (CAST(substr(t0."activity_date", 6, 2) AS INTEGER) < 4)), ((CAST(substr(t0."activity_date", 1, 4) AS INTEGER) - (CAST(substr(t0."activity_date", 6, 2) AS INTEGER) < 4)) + 1) % 100), t2."district_name", t3."service_name"
 ),

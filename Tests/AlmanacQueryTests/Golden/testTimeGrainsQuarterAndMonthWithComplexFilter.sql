@@ -12,8 +12,8 @@ SELECT
   t0."channel" AS "channel",
   COALESCE(SUM(t0."contacts"), 0) AS "contacts"
 FROM "activity" AS t0
-LEFT JOIN "wards" AS t1 ON t1."ward_code" = t0."ward_code"
-LEFT JOIN "districts" AS t2 ON t2."district_code" = t1."district_code"
+JOIN "wards" AS t1 ON t1."ward_code" = t0."ward_code"
+JOIN "districts" AS t2 ON t2."district_code" = t1."district_code"
 WHERE t0."activity_date" >= ?1 AND t0."activity_date" < ?2
   AND ((t2."district_name" IN (?3, ?4) AND NOT ((t0."channel" = ?5 OR t0."outcome" <> ?6))))
 GROUP BY substr(t0."activity_date", 1, 4) || '-Q' || ((CAST(substr(t0."activity_date", 6, 2) AS INTEGER) + 2) / 3), substr(t0."activity_date", 1, 7), t0."channel"
