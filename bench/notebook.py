@@ -36,6 +36,8 @@ def main():
         con = duckdb.connect(a.duckdb, read_only=True)
     else:
         con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    if not a.duckdb:
         for table, types in TABLES.items():
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{a.csv}/{table}.csv', header=true{types})")
     skipped = 0

@@ -99,6 +99,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", default=os.path.join(ROOT, "bench", ".work"))
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results.md"))
+    ap.add_argument("--keep", action="store_true", help="keep the other sizes of the last run's results")
     ap.add_argument("--replay-limit", type=int, default=80, help="statements per job replayed in sqlite3 and DuckDB")
     a = ap.parse_args()
     sizes = [float(x) for x in a.sizes.split(",")]
@@ -114,6 +115,10 @@ def main():
     results = {"sizes": [], "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
                "versions": {"duckdb": duckdb.__version__, "matplotlib": matplotlib.__version__,
                             "sqlite3": subprocess.run([sqlite3, "--version"], capture_output=True, text=True).stdout.split()[0]}}
+    # Sizes measured by an earlier run (with --keep) stay in the results beside these.
+    previous = os.path.join(a.work, "results.json")
+    if a.keep and os.path.exists(previous):
+        results["sizes"] = [r for r in json.load(open(previous))["sizes"] if r["rows"] not in [int(x * 1_000_000) for x in sizes]]
     for size in sizes:
         rows = int(size * 1_000_000)
         label = f"{size:g}M"
@@ -123,7 +128,7 @@ def main():
             shutil.rmtree(data, ignore_errors=True)
             subprocess.run([almanac, "sample", "--rows", str(rows), "--seed", "2025", "--out", data], check=True, capture_output=True)
         csv_mb = os.path.getsize(os.path.join(data, "activity.csv")) / 1e6
-        r = {"label": label, "rows": rows, "csv_mb": csv_mb}
+        r = {"label": label, "rows": rows, "csv_mb": csv_mb, "repeat": a.repeat}
         wh = os.path.join(a.work, f"w-{label}.sqlite")
 
         # Load.
@@ -147,15 +152,16 @@ def main():
         def duck_load():
             if os.path.exists(duck):
                 os.remove(duck)
-            code = ("import duckdb,time,sys\nt=time.perf_counter()\nc=duckdb.connect(sys.argv[1])\n"
+            code = ("import duckdb,time,sys\nt=time.perf_counter()\nc=duckdb.connect(sys.argv[1])\nc.execute('SET enable_progress_bar = false')\n"
                     "c.execute(\"CREATE TABLE activity AS SELECT * FROM read_csv('\"+sys.argv[2]+\"', header=true)\")\nc.close()\n"
                     "print(time.perf_counter()-t)")
             w, m, out, _ = run([PY, "-c", code, duck, f"{data}/activity.csv"])
-            return float(out.strip()), m
+            return float(out.strip().splitlines()[-1]), m
         r["duck_load"] = median_of(a.repeat, duck_load)[:2]
         # The DuckDB database the queries and the notebook read: every table, the date as text.
         os.remove(duck)
         con = duckdb.connect(duck)
+        con.execute("SET enable_progress_bar = false")
         for table in ("districts", "wards", "services", "customers", "population"):
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{data}/{table}.csv', header=true)")
         con.execute(f"CREATE TABLE activity AS SELECT * FROM read_csv('{data}/activity.csv', header=true, types={{'activity_date': 'VARCHAR'}})")
@@ -200,13 +206,14 @@ def main():
             job["notebook"] = median_of(a.repeat, lambda: run([PY, os.path.join(ROOT, "bench", "notebook.py"), qfile, pdf, "--duckdb", duck]))[:2]
             w, m, out, _ = run([PY, os.path.join(ROOT, "bench", "notebook.py"), qfile, pdf, "--csv", data])
             job["notebook_csv"] = (w, m)
-            job["notebook_inner"] = float(out.strip() or 0)
+            job["notebook_inner"] = float((out.strip().splitlines() or ["0"])[-1])
             r["jobs"][name] = job
             rep = job["replay"]
             print(f"   {name}: {wall:.2f} s, {peak:.0f} MB, {len(statements)} statements ({job['in_database']:.2f} s in SQLite); "
                   f"notebook {job['notebook'][0]:.2f} s ({job['notebook_csv'][0]:.2f} s reading CSVs); "
                   f"replayed {len(rep)}: rollup {sum(1 for x in rep if x['rollup'])}", flush=True)
         results["sizes"].append(r)
+        results["sizes"].sort(key=lambda x: x["rows"])
         json.dump(results, open(os.path.join(a.work, "results.json"), "w"), indent=1)
     write(results, a.out)
     print(open(a.out).read())
@@ -237,6 +244,7 @@ def replay(statements, wh, duck, sqlite3, repeat):
             else:
                 shell.setdefault(current, []).append(float(t.group(1)))
     con = duckdb.connect(duck, read_only=True)
+    con.execute("SET enable_progress_bar = false")
     for i, s in enumerate(statements):
         fact_sql = to_duckdb(bind(s.get("fact_sql", s["sql"]), s.get("fact_parameters", s["parameters"])))
         times, rows, error = [], None, None
@@ -265,6 +273,7 @@ def write(results, path):
          f"Machine: {results['machine']}. DuckDB {results['versions']['duckdb']}, matplotlib "
          f"{results['versions']['matplotlib']}, sqlite3 shell {results['versions']['sqlite3']}. "
          "Times are medians; memory is the peak resident set of the process.", ""]
+    L += ["Runs per measurement: " + ", ".join(f"{r['label']}: {r.get('repeat', '?')}" for r in results["sizes"]) + ".", ""]
     L += ["## Load", "", "| rows | `almanac load` (validated, rollups) | rows/s | peak | sqlite3 `.import` | ratio | DuckDB `read_csv` | ratio | warehouse |",
           "|---|---|---|---|---|---|---|---|---|"]
     for r in results["sizes"]:

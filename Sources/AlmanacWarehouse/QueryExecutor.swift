@@ -39,6 +39,7 @@ public struct QueryExecutor: Sendable {
     public let model: SemanticModel
     public let warehouse: Warehouse
     private var timings: Timings?
+    private var recorder: Recorder?
     /// Whether queries may be answered from rollups (off: always the facts, for comparison;
     /// `ALMANAC_ROLLUPS=off` sets it for a command).
     public var useRollups = Warehouse.rollupsEnabled
@@ -64,11 +65,31 @@ public struct QueryExecutor: Sendable {
         public init() {}
     }
 
+    /// Every statement a run executes, with the notes on which rollup answered it: what
+    /// `almanac query --explain` prints when a request needs more than one (top N, totals,
+    /// comparisons).
+    public final class Recorder: @unchecked Sendable {
+        /// The statements, in the order they ran, each with its rollup notes.
+        public var statements: [(query: CompiledQuery, notes: [String])] = []
+        /// Creates an empty recorder.
+        public init() {}
+    }
+
+    /// Runs `request` over `period` and returns what it ran, statement by statement.
+    public func explain(_ request: QueryRequest, period: ResolvedPeriod?, options: QueryOptions = QueryOptions()) throws -> [(query: CompiledQuery, notes: [String])] {
+        var recording = self
+        let recorder = Recorder()
+        recording.recorder = recorder
+        _ = try recording.run(request, period: period, options: options)
+        return recorder.statements
+    }
+
     private func execute(_ planner: QueryPlanner, _ r: QueryRequest) throws -> DataTable {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let plain = try planner.plan(r)
-        let chosen = try answered(plain).plan
+        let (chosen, notes) = try answered(plain)
         let compiled = SQLCompiler().compile(chosen)
+        recorder?.statements.append((compiled, notes))
         let t1 = DispatchTime.now().uptimeNanoseconds
         // The trace also records what the facts would have needed, for benchmarks to replay.
         let table = try warehouse.run(compiled, factEquivalent: chosen.rollup == nil || !SQLTrace.enabled ? nil : SQLCompiler().compile(plain))

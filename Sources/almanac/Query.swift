@@ -86,7 +86,7 @@ struct Query: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Flag(help: "Print the SQL and its parameters instead of running it.")
+    @Flag(help: "Print the SQL and its parameters, and which rollup answers it and why, instead of the result. With --top, --totals or --compare, every statement the query runs (the query is run to find them).")
     var explain = false
 
     @Flag(help: "Print to standard error where the time went: planning, database, shaping.")
@@ -134,8 +134,12 @@ struct Query: ParsableCommand {
                 print(compiled.sql, terminator: "")
                 print("-- parameters: " + (compiled.parameters.isEmpty ? "none" : compiled.parameters.map(\.description).joined(separator: ", ")))
             }
-            // A fixed period needs no warehouse to explain; a relative one needs its data.
-            if explain && expression?.isRelative != true { return try printExplain() }
+            // A fixed period needs no warehouse to explain one statement; a relative one needs
+            // its data, and --top, --totals and --compare the statements they run.
+            let several = top != nil || totals || !compare.isEmpty
+            if explain && expression?.isRelative != true && (!several || !FileManager.default.fileExists(atPath: options.warehousePath)) {
+                return try printExplain()
+            }
             let warehouse = try Warehouse.openExisting(path: options.warehousePath)
             try warehouse.verify(model: model)
             let range = try warehouse.dateRange(model: model)
@@ -151,14 +155,27 @@ struct Query: ParsableCommand {
                 }
                 resolved = r
             }
-            if explain {
-                request.span = resolved?.span
-                return try printExplain()
-            }
             var queryOptions = QueryOptions()
             queryOptions.compare = compare
             queryOptions.top = top
             queryOptions.totals = totals
+            if explain {
+                request.span = resolved?.span
+                guard top != nil || totals || !compare.isEmpty, combinations == nil else { return try printExplain() }
+                // Several statements: the query is run to list them, since the "All other"
+                // row's members come from the ranking statement's result.
+                let statements = try warehouse.snapshot {
+                    try QueryExecutor(model: model, warehouse: warehouse).explain(request, period: resolved, options: queryOptions)
+                }
+                for (i, s) in statements.enumerated() {
+                    print("-- statement \(i + 1) of \(statements.count)")
+                    for n in s.notes { print("-- \(n)") }
+                    print(s.query.sql, terminator: "")
+                    print("-- parameters: " + (s.query.parameters.isEmpty ? "none" : s.query.parameters.map(\.description).joined(separator: ", ")))
+                    if i < statements.count - 1 { print("") }
+                }
+                return
+            }
             let timings = QueryExecutor.Timings()
             let executor = QueryExecutor(model: model, warehouse: warehouse)
             // Comparisons, top N and totals run several statements: all on one snapshot.

@@ -30,6 +30,17 @@ final class EndToEndTests: PublishingTestCase {
         let explain = try almanac("query", "contacts", "--where", "district = 'Preston'", "--explain")
         XCTAssertTrue(explain.out.contains("\"district_name\" = ?"))
         XCTAssertTrue(explain.out.contains("-- parameters: 'Preston'"))
+        // Which rollup answers, and why; every statement of a top-N query.
+        let rolled = try almanac("query", "contacts,web_share", "--by", "district,month", "--period", "2025-26", "--explain")
+        XCTAssertTrue(rolled.out.contains("-- rollup month_service_ward (") && rolled.out.contains("cannot answer: it does not keep `channel`"), rolled.out)
+        XCTAssertTrue(rolled.out.contains("-- rollup month_service_ward_channel (") && rolled.out.contains("answers exactly"), rolled.out)
+        XCTAssertTrue(rolled.out.contains("FROM \"_rollup_month_service_ward_channel\" AS t0"), rolled.out)
+        let distinct = try almanac("query", "customers", "--by", "district", "--period", "2025-10", "--explain")
+        XCTAssertTrue(distinct.out.contains("no rollup answers this query exactly: reading the facts"), distinct.out)
+        let top = try almanac("query", "contacts", "--by", "district", "--period", "2025-10", "--top", "3", "--explain")
+        XCTAssertEqual(top.status, 0, top.err)
+        XCTAssertTrue(top.out.contains("-- statement 1 of 3") && top.out.contains("-- statement 3 of 3"), top.out)
+        XCTAssertTrue(top.out.contains("NOT IN"), "the All other statement names the members it leaves out: \(top.out)")
         let json = try almanac("query", "customers", "--by", "age_band", "--format", "json")
         let parsed = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
         XCTAssertEqual(parsed?.first?["age_band"] as? String, "Under 18")
