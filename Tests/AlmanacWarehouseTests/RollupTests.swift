@@ -132,6 +132,23 @@ final class RollupTests: WarehouseTestCase {
         XCTAssertLessThan(n, planned, "distinct counts and days by ward must fall back to the facts")
     }
 
+    func testScopedCoverageAndRowCountsAreTheSameFromRollupsAndFromTheFacts() throws {
+        let data = try generate(rows: 20_000, seed: 321)
+        let w = try newWarehouse()
+        _ = try w.load(model: model, files: files(in: data, model: model))
+        var rolled = QueryExecutor(model: model, warehouse: w)
+        rolled.useRollups = true
+        var facts = QueryExecutor(model: model, warehouse: w)
+        facts.useRollups = false
+        let scopes: [String?] = [nil, "district = 'Burnley'", "district = 'Ribble Valley'", "service = 'Libraries'",
+                                 "channel = 'Web' and district in ('Preston', 'Wyre')", "district = 'Atlantis'"]
+        for scope in scopes {
+            XCTAssertEqual(try w.snapshot { try rolled.coverage(scope: scope) }, try facts.coverage(scope: scope), scope ?? "whole warehouse")
+        }
+        let rows = try XCTUnwrap(try w.rawRows("SELECT COUNT(*) FROM activity").first?.first.flatMap { Int64.fromDatabaseValue($0) })
+        XCTAssertEqual(try w.rowCounts(model: model).first { $0.table == "activity" }?.rows, Int(rows))
+    }
+
     func testCustomerKeyedAndChannelOnlyRollupsAnswerExactlyToo() throws {
         let m = try model(rollups: """
               - {name: customers_by_month, table: activity, grain: month, keys: [customer_id, service_code, ward_code]}
