@@ -109,7 +109,7 @@ struct RollupAggregator {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: select.sql)
+                    throw select.failure(rc, in: db)
                 }
                 let day = code(0, 0)
                 for k in 0..<keyColumns.count { rowKeys[k] = code(k + 1, keyBase + Int32(k)) }
@@ -200,7 +200,7 @@ struct RollupAggregator {
                     }
                     let rc = sqlite3_step(ins)
                     guard rc == SQLITE_DONE else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: inserts[ri].sql)
+                        throw inserts[ri].failure(rc, in: db)
                     }
                 }
                 groups[ri].removeAll()

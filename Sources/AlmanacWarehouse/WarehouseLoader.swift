@@ -276,7 +276,7 @@ extension Warehouse {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: select.sql)
+                    throw select.failure(rc, in: db)
                 }
                 if let text = sqlite3_column_text(s, 0) { keys.insert(String(cString: text)) }
             }
@@ -531,6 +531,11 @@ extension Warehouse {
 }
 
 extension Statement {
+    /// The error for a step of this statement that returned `code`, with SQLite's message.
+    func failure(_ code: Int32, in db: Database) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+    }
+
     /// Binds `values` straight into the prepared statement, without building GRDB's
     /// `StatementArguments` for each row (which was a quarter of a load's time).
     func bindRow(_ values: [DatabaseValue]) {
