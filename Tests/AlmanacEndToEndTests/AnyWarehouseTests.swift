@@ -75,6 +75,16 @@ final class AnyWarehouseTests: PublishingTestCase {
             XCTAssertEqual(try XCTUnwrap(Double(row[3])), Double(e.cases) * 1000 / Double(populations[row[0]]!), accuracy: 1e-4, row[0])
         }
         XCTAssertEqual(rows.count, 4)
+        // The same counts from this model's own rollup (another name, other keys).
+        let rolled = try run(["query", "cases_opened,cost", "--by", "district", "--period", "2025-06", "--format", "csv"] + common)
+        XCTAssertEqual(rolled.status, 0, rolled.err)
+        for row in Self.parseCSV(rolled.out).dropFirst() {
+            XCTAssertEqual(Int(row[1]), try XCTUnwrap(expected[row[0]], row[0]).cases, "from the rollup: \(row[0])")
+        }
+        let explained = try run(["query", "cases_opened,cost", "--by", "district", "--period", "2025-06", "--explain"] + common)
+        XCTAssertTrue(explained.out.contains("FROM \"_rollup_cases_by_month\""), explained.out)
+        let filtered = try run(["query", "satisfied_cases", "--by", "district", "--period", "2025-06", "--explain"] + common)
+        XCTAssertTrue(filtered.out.contains("cannot answer") && filtered.out.contains("FROM \"cases\""), "a filter on a column no rollup keeps reads the facts: \(filtered.out)")
 
         // The scan walks the declared dimensions: teams, districts, routes by day.
         let analyse = try run(["analyse", "cases_opened", "--period", "2025-10", "--format", "json"] + common)
