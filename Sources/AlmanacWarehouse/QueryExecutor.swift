@@ -106,12 +106,13 @@ public struct QueryExecutor: Sendable {
         guard useRollups, !model.rollups.isEmpty else {
             return (plan, model.rollups.isEmpty ? [] : ["rollups switched off (ALMANAC_ROLLUPS=off): reading the facts"])
         }
-        var (chosen, notes) = RollupMatcher.choose(plan, among: try warehouse.rollupCandidates(model: model), model: model)
-        for name in try warehouse.unbuiltRollups(model: model) {
-            notes.append("rollup \(name) is declared but not built for this model: run `almanac load` to build it")
+        let candidates = try warehouse.rollupCandidates(model: model)
+        var (chosen, notes) = RollupMatcher.choose(plan, among: candidates, model: model)
+        let built = Set(candidates.map(\.definition.name))
+        for r in model.rollups where !built.contains(r.name) {
+            notes.append("rollup \(r.name) is declared but not built for this model: run `almanac load` to build it")
         }
         if chosen.rollup == nil { notes.append("no rollup answers this query exactly: reading the facts") }
-        chosen.summary = plan.summary
         return (chosen, notes)
     }
 

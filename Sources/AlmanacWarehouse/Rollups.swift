@@ -36,12 +36,6 @@ extension Warehouse {
         }
     }
 
-    /// What `--explain` says about rollups the model declares but the warehouse has not built.
-    public func unbuiltRollups(model: SemanticModel) throws -> [String] {
-        let built = Set(try rollupCandidates(model: model).map(\.definition.name))
-        return model.rollups.filter { !built.contains($0.name) }.map(\.name)
-    }
-
     /// Brings every declared rollup up to date inside the load's transaction: a rollup that
     /// is missing or declared differently is built from all the facts; one that is current
     /// is refreshed for the months (or days) the load touched only. Rollup tables no longer
@@ -75,7 +69,6 @@ extension Warehouse {
             var source: RollupDef?
         }
         var work: [Work] = []
-        var unchanged: [RollupDef] = []
         for r in order {
             guard let fact = model.table(r.table), try db.tableExists(fact.name) else { continue }
             let signature = r.signature(dateColumn: date, fact: fact)
@@ -89,18 +82,14 @@ extension Warehouse {
                 try db.execute(sql: "CREATE INDEX \((r.tableName + "__date").quotedDatabaseIdentifier) ON \(table)(\(d))")
                 // As for the facts: a (key, date) index per key joining a small dimension, so a
                 // district's queries read only its wards' rows.
-                for j in fact.joins where r.keys.contains(j.column) {
-                    let rows = try db.tableExists(j.table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(j.table.quotedDatabaseIdentifier)") ?? 0 : 0
-                    guard rows < 10_000 else { continue }
+                for j in try smallDimensionJoins(of: fact, db: db) where r.keys.contains(j.column) {
                     try db.execute(sql: "CREATE INDEX \((r.tableName + "__" + j.column).quotedDatabaseIdentifier) ON \(table)(\(j.column.quotedDatabaseIdentifier), \(d))")
                 }
                 ranges = try wholeTable(fact, dateColumn: date, db: db)
             } else {
                 let mine = touched.filter { $0.table == fact.name }
-                if mine.isEmpty {
-                    unchanged.append(r)
-                    continue
-                }
+                // A load that added nothing leaves the rollup, and its record, exactly as they were.
+                if mine.isEmpty { continue }
                 if mine.contains(where: { $0.first.flatMap(Day.init(iso:)) == nil || $0.last.flatMap(Day.init(iso:)) == nil }) {
                     try db.execute(sql: "DELETE FROM \(table)")
                     ranges = try wholeTable(fact, dateColumn: date, db: db)
@@ -141,7 +130,7 @@ extension Warehouse {
         for w in work where w.source == nil {
             if w.def.keys.count > RollupAggregator.maxKeys {
                 for m in w.months {
-                    try db.execute(sql: insertSQL(w.def, fact: w.fact, dateColumn: date, bounded: true), arguments: [m.start.description, m.end.description])
+                    try db.execute(sql: insertSQL(w.def, fact: w.fact, dateColumn: date), arguments: [m.start.description, m.end.description])
                 }
                 continue
             }
@@ -155,7 +144,7 @@ extension Warehouse {
         for w in work {
             guard let source = w.source else { continue }
             for m in w.months {
-                try db.execute(sql: insertSQL(w.def, fact: w.fact, dateColumn: date, bounded: true, from: source), arguments: [m.start.description, m.end.description])
+                try db.execute(sql: insertSQL(w.def, fact: w.fact, dateColumn: date, from: source), arguments: [m.start.description, m.end.description])
             }
         }
         for w in work {
@@ -167,8 +156,14 @@ extension Warehouse {
                 sql: "INSERT OR REPLACE INTO _almanac_rollups (name, signature, rows, refreshed_at, seconds) VALUES (?, ?, ?, ?, ?)",
                 arguments: [w.def.name, w.signature, rows, stamp, Date().timeIntervalSince(started)])
         }
-        // A load that added nothing leaves the rollups, and their record, exactly as they were.
-        _ = unchanged
+    }
+
+    /// The fact's joins to dimensions of fewer than 10,000 rows (places, services: what
+    /// audiences are scoped by), which get a (key, date) index on the facts and on rollups.
+    static func smallDimensionJoins(of fact: TableDef, db: Database) throws -> [JoinDef] {
+        try fact.joins.filter { j in
+            try db.tableExists(j.table) && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(j.table.quotedDatabaseIdentifier)") ?? 0) < 10_000
+        }
     }
 
     /// The whole months the fact table's rows fall in (none when it is empty).
@@ -195,8 +190,8 @@ extension Warehouse {
     }
 
     /// The INSERT … SELECT that aggregates facts, or the finer rollup `from`, into the rollup
-    /// (`bounded`: for the days between two parameters, the second excluded).
-    static func insertSQL(_ r: RollupDef, fact: TableDef, dateColumn: String, bounded: Bool, from source: RollupDef? = nil) -> String {
+    /// for the days between two parameters, the second excluded.
+    static func insertSQL(_ r: RollupDef, fact: TableDef, dateColumn: String, from source: RollupDef? = nil) -> String {
         let d = dateColumn.quotedDatabaseIdentifier
         let day = r.grain == .month && source?.grain != .month ? "substr(\(d), 1, 7) || '-01'" : d
         let keys = r.keys.map(\.quotedDatabaseIdentifier)
@@ -213,7 +208,7 @@ extension Warehouse {
         }
         return "INSERT INTO \(r.tableName.quotedDatabaseIdentifier) (\(names.joined(separator: ", ")))\n"
             + "SELECT \(select.joined(separator: ", "))\nFROM \((source?.tableName ?? fact.name).quotedDatabaseIdentifier)\n"
-            + (bounded ? "WHERE \(d) >= ? AND \(d) < ?\n" : "")
+            + "WHERE \(d) >= ? AND \(d) < ?\n"
             + "GROUP BY \(([day] + keys).joined(separator: ", "))"
     }
 }

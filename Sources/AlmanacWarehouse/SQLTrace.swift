@@ -8,7 +8,7 @@ enum SQLTrace {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var handle: FileHandle? = {
         guard let path = ProcessInfo.processInfo.environment["ALMANAC_TRACE_SQL"], !path.isEmpty else { return nil }
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let h = FileHandle(forWritingAtPath: path)
         h?.seekToEndOfFile()
         return h

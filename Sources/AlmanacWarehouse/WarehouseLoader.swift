@@ -202,9 +202,7 @@ extension Warehouse {
         }
         guard t.role == .fact, model.time.table == t.name else { return }
         let date = model.time.column
-        for j in t.joins {
-            let rows = try db.tableExists(j.table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(j.table.quotedDatabaseIdentifier)") ?? 0 : 0
-            guard rows < 10_000 else { continue }
+        for j in try Warehouse.smallDimensionJoins(of: t, db: db) {
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS \("\(t.name)_\(j.column)_\(date)".quotedDatabaseIdentifier) ON \(t.name.quotedDatabaseIdentifier)(\(j.column.quotedDatabaseIdentifier), \(date.quotedDatabaseIdentifier))")
         }
     }
@@ -464,50 +462,6 @@ extension Warehouse {
         return LoadReport.Entry(table: t.name, file: path, read: read, loaded: loaded, rejected: 0)
     }
 
-    private struct Reason: Error {
-        var message: String
-        var hint: String?
-    }
-
-    private func convert(_ raw: String, type: ColumnType, required: Bool, bounds: (min: String, max: String)?) -> Result<DatabaseValue, Reason> {
-        if raw.isEmpty {
-            return required ? .failure(Reason(message: "missing value", hint: nil)) : .success(.null)
-        }
-        func outside(_ shown: String) -> Result<DatabaseValue, Reason> {
-            .failure(Reason(message: "\(shown) is outside the range \(bounds?.min ?? "") to \(bounds?.max ?? "")",
-                            hint: "correct the value, or declare `min:` / `max:` for the column in the model"))
-        }
-        switch type {
-        case .text:
-            // NUL and other control characters (tab aside) corrupt text and terminals: refused.
-            if raw.unicodeScalars.contains(where: { ($0.value < 0x20 && $0.value != 0x09) || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
-                return .failure(Reason(message: "a control character", hint: "remove control characters (such as NUL or escape codes) from the extract"))
-            }
-            return .success(raw.databaseValue)
-        case .integer:
-            guard let v = Int64(raw) else {
-                return .failure(Reason(message: "not a whole number", hint: "write whole numbers with digits only, no separators or units"))
-            }
-            if let bounds, let lo = Int64(bounds.min), let hi = Int64(bounds.max), v < lo || v > hi { return outside("the number") }
-            return .success(v.databaseValue)
-        case .decimal:
-            // Plain decimal notation only: Double() alone would also take "nan", "inf" and hex.
-            guard raw.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 || $0 == 101 || $0 == 69 }),
-                let v = Double(raw), v.isFinite
-            else {
-                return .failure(Reason(message: "not a number", hint: "write plain numbers such as 1234.50, with no currency symbol or thousands separator"))
-            }
-            if let bounds, let lo = Double(bounds.min), let hi = Double(bounds.max), v < lo || v > hi { return outside("the number") }
-            return .success(v.databaseValue)
-        case .date:
-            guard Day(iso: raw) != nil else {
-                return .failure(Reason(message: "not a valid date", hint: "write dates as YYYY-MM-DD (ISO 8601), e.g. 2025-10-31"))
-            }
-            if let bounds, raw < bounds.min || raw > bounds.max { return outside("the date") }
-            return .success(raw.databaseValue)
-        }
-    }
-
     /// SHA-256 of the file, read 1 MiB at a time (Data's .alwaysMapped read a whole extract
     /// into memory here: 600 MB at 10 million rows).
     private func fileDigest(_ path: String) throws -> String {
@@ -527,53 +481,5 @@ extension Warehouse {
             hasher.update(data: chunk)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-extension Statement {
-    /// The error for a step of this statement that returned `code`, with SQLite's message.
-    func failure(_ code: Int32, in db: Database) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-    }
-
-    /// Binds `values` straight into the prepared statement, without building GRDB's
-    /// `StatementArguments` for each row (which was a quarter of a load's time).
-    func bindRow(_ values: [DatabaseValue]) {
-        let s = sqliteStatement
-        sqlite3_reset(s)
-        for (i, v) in values.enumerated() {
-            let index = Int32(i + 1)
-            switch v.storage {
-            case .null: sqlite3_bind_null(s, index)
-            case .int64(let x): sqlite3_bind_int64(s, index, x)
-            case .double(let x): sqlite3_bind_double(s, index, x)
-            case .string(let x): sqlite3_bind_text(s, index, x, -1, SQLITE_TRANSIENT_LOADER)
-            case .blob(let d): _ = d.withUnsafeBytes { sqlite3_bind_blob(s, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT_LOADER) }
-            }
-        }
-    }
-}
-
-/// SQLite's "copy the bytes now" destructor.
-let SQLITE_TRANSIENT_LOADER = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
-/// Where a load's time goes, printed to standard error with `ALMANAC_LOAD_PHASES=1` (what the
-/// README's performance notes were measured with).
-enum LoadPhases {
-    static let enabled = ProcessInfo.processInfo.environment["ALMANAC_LOAD_PHASES"] == "1"
-    nonisolated(unsafe) static var marks: [String: Date] = [:]
-
-    static func time<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
-        guard enabled else { return try body() }
-        let start = Date()
-        defer { FileHandle.standardError.write(Data(String(format: "phase: %@ %.2f s\n", what, Date().timeIntervalSince(start)).utf8)) }
-        return try body()
-    }
-
-    static func mark(_ name: String) { if enabled { marks[name] = Date() } }
-
-    static func time(_ what: String, since name: String) {
-        guard enabled, let start = marks[name] else { return }
-        FileHandle.standardError.write(Data(String(format: "phase: %@ %.2f s\n", what, Date().timeIntervalSince(start)).utf8))
     }
 }
