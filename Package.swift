@@ -58,11 +58,18 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Schedules, the run ledger's runner, delivery by email, retention of outputs.
+        .target(
+            name: "AlmanacOps",
+            dependencies: [
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacReports",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "almanac",
             dependencies: [
                 "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacSample",
-                "AlmanacReports", "AlmanacAnalysis",
+                "AlmanacReports", "AlmanacAnalysis", "AlmanacOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "AlmanacCoreTests", dependencies: ["AlmanacCore"]),
@@ -77,5 +84,6 @@ let package = Package(
         .testTarget(name: "AlmanacChartsTests", dependencies: ["AlmanacCharts", "AlmanacRender"], exclude: ["Golden"]),
         .testTarget(name: "AlmanacReportsTests", dependencies: ["AlmanacReports", "AlmanacModel", "AlmanacCharts"]),
         .testTarget(name: "AlmanacEndToEndTests", dependencies: []),
+        .testTarget(name: "AlmanacOpsTests", dependencies: ["AlmanacOps", "AlmanacWarehouse", "AlmanacSample"]),
     ]
 )

@@ -7,6 +7,10 @@ public enum BankHolidays {
     public struct Holiday: Equatable, Sendable {
         public var day: Day
         public var name: String
+        public init(day: Day, name: String) {
+            self.day = day
+            self.name = name
+        }
     }
 
     /// Holidays proclaimed for one year only, and the years a regular holiday was moved.

@@ -152,6 +152,53 @@ public struct OutputStore {
         rmdir(folder)
     }
 
+    /// A publication folder found under the output folder.
+    public struct Published: Sendable, Equatable {
+        /// Relative to the output folder: `NAME/PERIOD` or `NAME/AUDIENCE/PERIOD`.
+        public var folder: String
+        public var name: String
+        public var period: String
+        /// Files its manifest lists, and their bytes.
+        public var files: Int
+        public var bytes: Int
+    }
+
+    /// Every publication under `root` whose manifest says Almanac wrote it, by folder.
+    public static func publications(in root: String) -> [Published] {
+        var out: [Published] = []
+        func add(_ relative: String) {
+            let folder = join(root, relative)
+            guard let m = manifest(at: folder), m["generator"] as? String == "Almanac",
+                let name = m["name"] as? String, let period = m["period"] as? String
+            else { return }
+            let files = (m["files"] as? [[String: Any]]) ?? []
+            out.append(Published(folder: relative, name: name, period: period, files: files.count,
+                                 bytes: files.compactMap { $0["bytes"] as? Int }.reduce(0, +)))
+        }
+        for name in contents(root) where isDirectory(join(root, name)) && !name.hasPrefix(".") {
+            for child in contents(join(root, name)) where !child.hasPrefix(".") {
+                let relative = name + "/" + child
+                if manifest(at: join(root, relative)) != nil { add(relative); continue }
+                guard isDirectory(join(root, relative)) else { continue }
+                for period in contents(join(root, relative)) where !period.hasPrefix(".") { add(relative + "/" + period) }
+            }
+        }
+        return out.sorted { $0.folder < $1.folder }
+    }
+
+    /// Deletes one publication (`folder` relative to `root`): only the files its manifest
+    /// lists, then the folders left empty. Returns what it could not remove (files Almanac did
+    /// not write stay where they are).
+    public static func prune(root: String, folder: String) -> [String] {
+        let path = join(root, folder)
+        guard !folder.contains(".."), manifest(at: path) != nil else { return [folder] }
+        removePublication(path)
+        // The audience and name folders too, once empty.
+        var parent = (path as NSString).deletingLastPathComponent
+        while parent.count > root.count && rmdir(parent) == 0 { parent = (parent as NSString).deletingLastPathComponent }
+        return isDirectory(path) ? files(under: path).map { folder + "/" + $0 } : []
+    }
+
     /// Removes a staging folder this process made.
     func discard(_ staging: String) {
         try? FileManager.default.removeItem(atPath: staging)

@@ -135,6 +135,7 @@ public final class Warehouse: Sendable {
                 t.add(column: "last_day", .text)
             }
         }
+        registerLedger(&m)
         return m
     }
 

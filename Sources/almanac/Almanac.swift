@@ -24,7 +24,7 @@ struct Almanac: ParsableCommand {
             written and saying so); 1 failed (with a message naming the place and what to do).
             """,
         version: AlmanacVersion.current,
-        subcommands: [Load.self, Query.self, Analyse.self, Report.self, Pack.self, GalleryCommand.self, Sample.self, Check.self])
+        subcommands: [Load.self, Query.self, Analyse.self, Report.self, Pack.self, GalleryCommand.self, Sample.self, Check.self, Run.self, ScheduleCommand.self, Runs.self, Prune.self])
 }
 
 /// Options every command that touches the model or warehouse shares.

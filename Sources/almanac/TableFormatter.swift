@@ -20,6 +20,19 @@ enum TableFormatter {
         return out
     }
 
+    /// Rows of text aligned in columns, the first row a header underlined with dashes.
+    static func plain(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        let widths = header.indices.map { i in rows.map { i < $0.count ? $0[i].count : 0 }.max() ?? 0 }
+        func line(_ values: [String]) -> String {
+            values.enumerated().map { i, v in pad(v, widths[i]) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        out += rows.dropFirst().map(line)
+        return out.joined(separator: "\n")
+    }
+
     /// A JSON array of objects keyed by column name, numbers as JSON numbers.
     static func json(_ t: DataTable) -> String {
         var rows: [String] = []
