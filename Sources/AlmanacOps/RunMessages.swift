@@ -23,6 +23,8 @@ struct PublishedManifest {
     var periodLabel: String
     var documents: [Document]
     var hasMembers: Bool
+    /// True when the period had no data (the pack says so on every page).
+    var partial: Bool
 
     init(path manifest: String, folder: String) throws {
         guard let data = FileManager.default.contents(atPath: manifest),
@@ -37,6 +39,7 @@ struct PublishedManifest {
             return (n, f)
         }
         hasMembers = !members.isEmpty
+        partial = json["partial"] as? Bool ?? false
         documents = (json["documents"] as? [[String: Any]] ?? []).compactMap { d in
             guard let pdf = d["pdf"] as? String else { return nil }
             let owner = members.first { pdf.hasPrefix($0.1 + "/") }
@@ -148,6 +151,7 @@ extension Runner {
             subject: what, date: c.now, messageID: id, text: text, html: html,
             attachment: link == nil ? Mail.Attachment(fileName: (document.pdf as NSString).lastPathComponent, contentType: "application/pdf", data: pdf) : nil)
         m.extraHeaders = [("Schedule", s.name), ("Period", period.key)] + (document.member.map { [("Member", $0)] } ?? [])
+            + (link.map { [("Link", $0)] } ?? [])
         return (m, link.map { "link: \($0)" } ?? "attached: \(document.pdf)")
     }
 

@@ -209,6 +209,30 @@ public final class Runner {
             manifest = try PublishedManifest(path: path, folder: publication.folder)
         }
         guard let manifest else { return }
+        // Never send a half-written, altered or empty pack: every file as its manifest records
+        // it, and each PDF whole.
+        let damaged = OutputStore.verify(folder: manifest.path)
+        if !damaged.isEmpty {
+            record.stage = "ready"
+            throw Diagnostic(file: manifest.path, message: "the publication does not match its manifest: " + damaged.prefix(5).joined(separator: ", "),
+                             hint: "the next run publishes it again")
+        }
+        if manifest.partial {
+            throw Diagnostic(file: manifest.path, message: "the publication has no data for \(period.key)", hint: "load the period's data; the next run publishes it again")
+        }
+        for d in manifest.documents {
+            let path = (manifest.path as NSString).appendingPathComponent(d.pdf)
+            guard let h = FileHandle(forReadingAtPath: path) else { throw Diagnostic(file: path, message: "the PDF is missing") }
+            let head = h.readData(ofLength: 5)
+            let size = h.seekToEndOfFile()
+            h.seek(toFileOffset: size > 1_024 ? size - 1_024 : 0)
+            let tail = String(decoding: h.readDataToEndOfFile(), as: UTF8.self)
+            h.closeFile()
+            guard head == Data("%PDF-".utf8), tail.contains("%%EOF"), d.pages > 0 else {
+                record.stage = "ready"
+                throw Diagnostic(file: path, message: "the PDF is not a whole PDF document", hint: "the next run publishes it again")
+            }
+        }
         Fault.point("after-render")
 
         // 3. Deliveries, each recorded before and after it is handed over.

@@ -180,6 +180,9 @@ struct ScheduleCommand: ParsableCommand {
 }
 
 struct Runs: ParsableCommand {
+    /// A note cut to fit a terminal line (the ledger keeps it whole).
+    static func short(_ s: String) -> String { s.count > 200 ? String(s.prefix(199)) + "…" : s }
+
     static let configuration = CommandConfiguration(
         abstract: "Show the run ledger: each scheduled run and each delivery.",
         discussion: """
@@ -213,7 +216,7 @@ struct Runs: ParsableCommand {
                 let seconds = [r.querySeconds, r.renderSeconds, r.deliverSeconds].compactMap { $0 }.reduce(0, +)
                 let due = LondonTime.parse(r.occurrence).map(LondonTime.describe) ?? r.occurrence
                 rows.append(["\(r.id)", r.schedule, r.period, due, r.status, r.stage, "\(r.attempts)", "\(sent)/\(mine.count)",
-                             r.dataLastDay ?? "", String(format: "%.1f", seconds), Terminal.safe(r.message ?? "")])
+                             r.dataLastDay ?? "", String(format: "%.1f", seconds), Self.short(Terminal.safe(r.message ?? ""))])
             }
             print(TableFormatter.plain(rows))
             let shown = Set(runs.map(\.id))
@@ -221,7 +224,7 @@ struct Runs: ParsableCommand {
             if !list.isEmpty {
                 print("")
                 var d: [[String]] = [["run", "member", "recipient", "status", "tries", "sent at", "detail"]]
-                for x in list { d.append(["\(x.runID)", x.member, x.recipient, x.status, "\(x.attempts)", x.sentAt ?? "", Terminal.safe(x.detail ?? "")]) }
+                for x in list { d.append(["\(x.runID)", x.member, x.recipient, x.status, "\(x.attempts)", x.sentAt ?? "", Self.short(Terminal.safe(x.detail ?? ""))]) }
                 print(TableFormatter.plain(d))
             }
         }
