@@ -199,9 +199,23 @@ struct Runs: ParsableCommand {
     @Flag(help: "Each delivery too.")
     var deliveries = false
 
+    @Flag(help: "What `almanac prune` deleted, and when.")
+    var pruned = false
+
     func run() throws {
         try guarded {
             let warehouse = try Warehouse.openExisting(path: options.warehousePath)
+            if pruned {
+                let list = try warehouse.pruned()
+                if list.isEmpty {
+                    print("nothing has been pruned")
+                    return
+                }
+                var rows: [[String]] = [["pruned at", "folder", "period", "files", "bytes"]]
+                for p in list { rows.append([LondonTime.parse(p.prunedAt).map(LondonTime.describe) ?? p.prunedAt, p.path, p.period, "\(p.files)", NumberFormat.grouped(Double(p.bytes), decimals: 0)]) }
+                print(TableFormatter.plain(rows))
+                return
+            }
             var runs = try warehouse.runs()
             let all = try warehouse.deliveries()
             if failed { runs = runs.filter { $0.status != "done" } }

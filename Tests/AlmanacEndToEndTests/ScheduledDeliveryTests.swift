@@ -245,9 +245,27 @@ final class ScheduledDeliveryTests: DeliveryTestCase {
         XCTAssertEqual(cabinetRow.split(separator: " ", omittingEmptySubsequences: true).dropFirst(8).first, "2", "two tries: " + cabinetRow)
         try FileManager.default.removeItem(at: out.appendingPathComponent("cabinet-monthly"))
 
-        // Recovery: everything due delivered, each message once.
-        let final = try due()
-        XCTAssertEqual(final.status, 0, final.out + final.err)
+        // Recovery: everything due delivered, each message once. A second runner started
+        // meanwhile finds the lock held, says by whom, and leaves the work to the first.
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: binary)
+        first.arguments = ["run", "--due"] + common
+        let firstOut = Pipe()
+        first.standardOutput = firstOut
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        var held = false
+        for _ in 0..<200 where !held {
+            held = ((try? String(contentsOfFile: warehouse + ".run-lock", encoding: .utf8)) ?? "").contains("almanac run")
+            if !held { usleep(20_000) }
+        }
+        let second = try due()
+        let finalOut = String(decoding: firstOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        first.waitUntilExit()
+        XCTAssertTrue(held)
+        XCTAssertEqual(second.status, 0)
+        XCTAssertTrue(second.err.contains("another run holds") && second.err.contains("process \(first.processIdentifier)"), second.err)
+        XCTAssertEqual(first.terminationStatus, 0, finalOut)
         XCTAssertTrue(try due().out.contains("nothing is due"))
         let packs = try packMessages()
         XCTAssertEqual(packs.count, 16, "3 for Cabinet, 13 for district managers")
@@ -266,5 +284,18 @@ final class ScheduledDeliveryTests: DeliveryTestCase {
             XCTAssertTrue(m.text.contains("Content-Type: text/html"), "an HTML alternative")
         }
         XCTAssertTrue(try run(["runs", "--failed", "--warehouse", warehouse]).out.contains("nothing needs attention"))
+
+        // Retention: three years on, the Cabinet pack (36 months) and the district packs (24)
+        // of March 2026 are past it; a dry run lists them, prune deletes them and the ledger says so.
+        let later = ["--project", project.path, "--warehouse", warehouse, "--now", "2029-06-01"]
+        let listing = try run(["prune", "--dry-run"] + later)
+        XCTAssertTrue(listing.out.contains("would delete cabinet-monthly/2026-03") && listing.out.contains("would delete district-pack/district-managers/2026-03"), listing.out)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("cabinet-monthly/2026-03/manifest.json").path))
+        let pruned = try run(["prune"] + later)
+        XCTAssertEqual(pruned.status, 0, pruned.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("cabinet-monthly/2026-03").path))
+        XCTAssertFalse(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8).contains("2026-03"))
+        let record = try run(["runs", "--pruned", "--warehouse", warehouse])
+        XCTAssertTrue(record.out.contains("cabinet-monthly/2026-03") && record.out.contains("2029-06-01"), record.out)
     }
 }

@@ -11,7 +11,7 @@ import XCTest
 /// The runner on a council generated with another seed, delivering through a stand-in
 /// sendmail (a shell script that files each message): data readiness, a mail command that
 /// fails and then works, the run lock, and retention.
-final class RunnerTests: XCTestCase {
+class OpsTestCase: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     var folder: URL!
 
@@ -37,6 +37,9 @@ final class RunnerTests: XCTestCase {
         return try FileManager.default.contentsOfDirectory(atPath: m).sorted().map { try String(contentsOfFile: m + "/" + $0, encoding: .utf8) }
     }
 
+}
+
+final class RunnerTests: OpsTestCase {
     func testReadinessFailedMailLockAndRetention() throws {
         let model = try ModelLoader.load(path: Self.root.appendingPathComponent("models/council.yaml").path)
         let data = folder.appendingPathComponent("data").path
@@ -135,5 +138,71 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(try warehouse.pruned().map(\.period), ["2026-03"])
         let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
         XCTAssertFalse(index.contains("2026-03/"), "the index links no pruned period")
+    }
+}
+
+/// A disk that fills while the pack is written: the run fails clearly, leaves no
+/// half-written file, records why, and the next run (with room) publishes and delivers once.
+final class DiskFullTests: OpsTestCase {
+    func testADiskThatFillsFailsTheRunCleanlyAndTheNextRecovers() throws {
+        let model = try ModelLoader.load(path: Self.root.appendingPathComponent("models/council.yaml").path)
+        let data = folder.appendingPathComponent("data").path
+        _ = try SampleGenerator(rows: 12_000, seed: 99).write(to: data)
+        let warehouse = try Warehouse(path: folder.appendingPathComponent("w.sqlite").path)
+        _ = try warehouse.load(model: model, batch: model.tables.map { ($0.name, data + "/" + $0.source) })
+        // A 200 KB file system for the output folder (tmpfs: needs root, as CI and scripts/test run).
+        let out = folder.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=200k", "tmpfs", out]
+        mount.standardError = FileHandle.nullDevice
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root)") }
+        func unmount() {
+            let u = Process()
+            u.executableURL = URL(fileURLWithPath: "/bin/umount")
+            u.arguments = [out]
+            try? u.run()
+            u.waitUntilExit()
+        }
+        var mounted = true
+        defer { if mounted { unmount() } }
+
+        let yaml = """
+            report: monthly-performance
+            period: previous month
+            when: monthly on working day 5 at 07:00
+            recipients: [{name: Director, email: director@council.example}]
+            """
+        let schedule = try ScheduleLoader.parse(YAMLReader.parse(yaml, file: "schedules/monthly.yaml"), fileName: "monthly.yaml")
+        var settings = DeliverySettings()
+        settings.mailCommand = [try fakeSendmail()]
+        settings.backoffSeconds = 0
+        func runner() -> Runner {
+            var c = Runner.Context(
+                model: model, warehouse: warehouse,
+                paths: .init(reports: Self.root.appendingPathComponent("reports").path, templates: Self.root.appendingPathComponent("templates").path),
+                schedules: [schedule], calendar: WorkingCalendar(), settings: settings, out: out, now: LondonTime.parse("2026-04-09T08:00") ?? 0)
+            c.log = { _ in }
+            return Runner(c)
+        }
+        var summary = try runner().runDue()
+        XCTAssertEqual(summary.failed, 1, summary.lines.joined(separator: "\n"))
+        let failed = try XCTUnwrap(warehouse.run(schedule: "monthly", period: "2026-03"))
+        XCTAssertEqual(failed.status, "failed")
+        XCTAssertNotNil(failed.message)
+        // Nothing half-written is left: no staging folder, no publication, no message sent.
+        let left = (FileManager.default.enumerator(atPath: out)?.allObjects as? [String] ?? []).filter { !$0.hasPrefix("index.html") }
+        XCTAssertTrue(left.allSatisfy { !$0.contains("staging") && !$0.hasSuffix(".pdf") }, "\(left)")
+        XCTAssertEqual(try mail().count, 0)
+
+        unmount()
+        mounted = false
+        summary = try runner().runDue()
+        XCTAssertEqual(summary.done, 1, summary.lines.joined(separator: "\n"))
+        XCTAssertEqual(try mail().count, 1)
+        XCTAssertTrue(OutputStore.verify(folder: out + "/monthly-performance/2026-03").isEmpty)
     }
 }
