@@ -112,7 +112,7 @@ struct PublishedManifest {
 extension Runner {
     /// The message for one recipient, and what it carries (the attachment, or the link).
     func compose(_ s: ScheduleDefinition, record: RunRecord, period: Period, manifest: PublishedManifest, document: PublishedManifest.Document,
-                 recipient: ScheduleDefinition.Recipient, id: String) throws -> (Mail.Message, String) {
+                 recipient: ScheduleDefinition.Recipient, id: String, marking: String) throws -> (Mail.Message, String) {
         let pdfPath = (manifest.path as NSString).appendingPathComponent(document.pdf)
         guard let pdf = FileManager.default.contents(atPath: pdfPath), pdf.count > 0 else {
             throw Diagnostic(file: pdfPath, message: "the pack to send is missing or empty", hint: "publish the period again")
@@ -129,14 +129,14 @@ extension Runner {
         let carried = link.map { "is published at \($0) (\(document.pages) pages, PDF, \(size); too large to attach)" }
             ?? "is attached (\(document.pages) pages, PDF, \(size))"
         let freshness = record.dataLastDay.flatMap { Day(iso: $0) }.map { "It uses data loaded to \($0.longLabel)." } ?? ""
-        var text = "\(greeting)\n\nThe \(what) \(carried).\n\n"
+        var text = "\(marking)\n\n\(greeting)\n\nThe \(what) \(carried).\n\n"
         if !headlines.isEmpty { text += "Headlines:\n" + headlines.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
         text += "\(freshness)\nThis message was sent by Almanac on a schedule (\(s.name)); please do not reply to it."
         if let op = c.settings.operatorAddress { text += " Questions to \(op)." }
-        text += "\n"
+        text += "\n\n\(marking)\n"
         let esc = { (t: String) in t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;") }
         var html = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head><meta charset=\"utf-8\"><title>\(esc(what))</title></head>\n<body>\n"
-        html += "<h1>\(esc(what))</h1>\n<p>\(esc(greeting))</p>\n"
+        html += "<p><strong>\(esc(marking))</strong></p>\n<h1>\(esc(what))</h1>\n<p>\(esc(greeting))</p>\n"
         if let link {
             html += "<p>The pack is published at <a href=\"\(esc(link))\">\(esc(document.title)) (PDF, \(document.pages) pages, \(size))</a>; it is too large to attach.</p>\n"
         } else {
@@ -145,10 +145,10 @@ extension Runner {
         if !headlines.isEmpty { html += "<h2>Headlines</h2>\n<ul>\n" + headlines.map { "<li>\(esc($0))</li>\n" }.joined() + "</ul>\n" }
         html += "<p>\(esc(freshness))</p>\n<p>Sent by Almanac on a schedule (\(esc(s.name))); please do not reply to this message."
         if let op = c.settings.operatorAddress { html += " Questions to <a href=\"mailto:\(esc(op))\">\(esc(op))</a>." }
-        html += "</p>\n</body>\n</html>\n"
+        html += "</p>\n<p><strong>\(esc(marking))</strong></p>\n</body>\n</html>\n"
         var m = Mail.Message(
             from: (c.settings.fromName, c.settings.fromAddress), to: (recipient.name, recipient.email),
-            subject: what, date: c.now, messageID: id, text: text, html: html,
+            subject: "\(marking): \(what)", date: c.now, messageID: id, text: text, html: html,
             attachment: link == nil ? Mail.Attachment(fileName: (document.pdf as NSString).lastPathComponent, contentType: "application/pdf", data: pdf) : nil)
         m.extraHeaders = [("Schedule", s.name), ("Period", period.key)] + (document.member.map { [("Member", $0)] } ?? [])
             + (link.map { [("Link", $0)] } ?? [])

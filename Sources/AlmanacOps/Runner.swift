@@ -235,7 +235,13 @@ public final class Runner {
         }
         Fault.point("after-render")
 
-        // 3. Deliveries, each recorded before and after it is handed over.
+        // 3. Deliveries, each recorded before and after it is handed over, under the
+        // publication's protective marking.
+        let marking: String
+        switch s.target {
+        case .pack(let n): marking = try PackLoader.load(name: n, directory: c.paths.packs, reports: c.paths.reports, model: c.model).marking
+        case .report(let n): marking = try ReportLoader.load(name: n, directory: c.paths.reports, model: c.model).marking
+        }
         let t2 = Date()
         var failures: [String] = []
         var sentNow = 0
@@ -256,7 +262,7 @@ public final class Runner {
                 sender.forget(id)
                 continue
             }
-            let (message, detail) = try compose(s, record: record, period: period, manifest: manifest, document: document, recipient: recipient, id: id)
+            let (message, detail) = try compose(s, record: record, period: period, manifest: manifest, document: document, recipient: recipient, id: id, marking: marking)
             let bytes = message.rendered()
             if c.dryRun {
                 let file = ((c.outbox as NSString).appendingPathComponent("\(s.name)/\(period.key)") as NSString).appendingPathComponent(slug(id) + ".eml")

@@ -23,7 +23,11 @@ public final class Warehouse: Sendable {
     var holderPath: String { path + ".holder" }
 
     /// Opens (creating if needed) the warehouse at `path`, creating its folder too.
-    public init(path: String) throws {
+    public init(path given: String) throws {
+        // A URL is read as one (postgres://… is refused clearly), never made into a folder.
+        guard case .sqlite(let path) = try WarehouseLocation.parse(given) else {
+            throw Diagnostic(field: "--warehouse", message: "only SQLite warehouses can be opened by this build")
+        }
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
@@ -108,7 +112,10 @@ public final class Warehouse: Sendable {
     }
 
     /// Opens an existing warehouse; a clear error when nothing has been loaded yet.
-    public static func openExisting(path: String) throws -> Warehouse {
+    public static func openExisting(path given: String) throws -> Warehouse {
+        guard case .sqlite(let path) = try WarehouseLocation.parse(given) else {
+            throw Diagnostic(field: "--warehouse", message: "only SQLite warehouses can be opened by this build")
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw Diagnostic(file: path, message: "no warehouse here yet", hint: "run `almanac load` first")
         }

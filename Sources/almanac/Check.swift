@@ -71,6 +71,7 @@ struct Check: ParsableCommand {
                     print("pack \(name): \(p.parts.count) reports")
                 }
             }
+            collect { _ = try WarehouseLocation.parse(options.warehousePath) }
             if FileManager.default.fileExists(atPath: options.warehousePath) {
                 collect {
                     try Warehouse(path: options.warehousePath).verify(model: model)

@@ -123,6 +123,7 @@ struct Query: ParsableCommand {
                 var plan = try QueryPlanner(model: model).plan(request)
                 var notes: [String] = []
                 // Which rollup answers depends on what the warehouse has built.
+                _ = try WarehouseLocation.parse(options.warehousePath)
                 if FileManager.default.fileExists(atPath: options.warehousePath) {
                     let warehouse = try Warehouse.openExisting(path: options.warehousePath)
                     (plan, notes) = try QueryExecutor(model: model, warehouse: warehouse).answered(plan)

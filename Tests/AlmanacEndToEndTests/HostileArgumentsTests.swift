@@ -4,6 +4,35 @@ import XCTest
 /// Every command against hostile arguments: each must end with an exit status (0, 1, 3 or an
 /// argument error), never by a signal (a trap, a stack overflow) and never run away.
 final class HostileArgumentsTests: PublishingTestCase {
+    /// A server URL is never taken as a file name (it used to make a folder `postgres:` and a
+    /// SQLite file in it): PostgreSQL is refused clearly, naming the server and database but
+    /// never the password; an unknown scheme is an error; a file:/// URL is a path.
+    func testWarehouseURLsAreNotFileNames() throws {
+        let work = dir.appendingPathComponent("cwd")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        for command in [["load"], ["query", "contacts"], ["runs"], ["check"], ["query", "contacts", "--explain"]] {
+            for (url, says) in [("postgres://analyst:s3cret@db.council.example:5433/warehouse?sslmode=require",
+                                 "server db.council.example:5433, database `warehouse` as analyst is a PostgreSQL warehouse"),
+                                ("postgresql://localhost/almanac", "server localhost:5432, database `almanac` is a PostgreSQL warehouse"),
+                                ("mysql://db/x", "`mysql://` is not a kind of warehouse")] {
+                let r = try run(command + ["--project", Self.root.path, "--warehouse", url])
+                XCTAssertEqual(r.status, 1, "\(command) \(url): \(r.out)")
+                XCTAssertTrue(r.err.contains(says), "\(command): " + r.err)
+                XCTAssertFalse(r.err.contains("s3cret") || r.out.contains("s3cret"), "the password is never printed")
+                // The same through the environment.
+                let e = try run(command + ["--project", Self.root.path], environment: ["ALMANAC_WAREHOUSE": url])
+                XCTAssertEqual(e.status, 1, e.out)
+            }
+        }
+        for folder in ["postgres:", "postgresql:", "mysql:"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(folder).path), "no folder \(folder)")
+        }
+        let file = dir.appendingPathComponent("via-url.sqlite").path
+        let loaded = try run(["load", "--warehouse", "file://" + file])
+        XCTAssertEqual(loaded.status, 0, loaded.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file))
+    }
+
     func testNoArgumentEndsTheProcessBySignalOrRunsAway() throws {
         let warehouse = dir.appendingPathComponent("w.sqlite").path
         XCTAssertEqual(try run(["load", "--warehouse", warehouse]).status, 0)

@@ -282,6 +282,7 @@ final class ScheduledDeliveryTests: DeliveryTestCase {
                 XCTAssertEqual(m["X-Almanac-Link"], "https://intranet.council.example/almanac/cabinet-monthly/2026-03/cabinet-monthly-2026-03.pdf")
             }
             XCTAssertTrue(m.text.contains("Content-Type: text/html"), "an HTML alternative")
+            XCTAssertTrue(m["Subject"]?.hasPrefix("OFFICIAL-SENSITIVE: ") ?? false, "both packs hold the district profile (OFFICIAL-SENSITIVE), whose marking leads the subject: \(m["Subject"] ?? "")")
         }
         XCTAssertTrue(try run(["runs", "--failed", "--warehouse", warehouse]).out.contains("nothing needs attention"))
 
