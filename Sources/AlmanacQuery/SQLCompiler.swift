@@ -246,8 +246,7 @@ private struct Writer {
         if let d = plan.denominator, timeGrain != nil {
             let date = column(plan.factAlias, plan.dateColumn)
             let year = timeGrain == .financialYear || timeGrain == .financialQuarter
-                ? "(CAST(substr(\(date), 1, 4) AS INTEGER) - (CAST(substr(\(date), 6, 2) AS INTEGER) < 4))"
-                : "CAST(substr(\(date), 1, 4) AS INTEGER)"
+                ? dialect.financialYearStart(of: date) : dialect.calendarYear(of: date)
             select.append("    MIN(\(year)) AS \(q("_year"))")
             _ = d
         }
@@ -283,7 +282,7 @@ private struct Writer {
             for (i, c) in customerComponents {
                 switch c {
                 case .customersWithTotal(_, _, let n), .customersWithDistinct(_, _, let n):
-                    ts.append("    SUM(\(q("_v\(i)")) >= \(n)) AS \(q("_c\(i)"))")
+                    ts.append("    " + dialect.countWhere("\(q("_v\(i)")) >= \(n)") + " AS \(q("_c\(i)"))")
                 case .aggregate: break
                 }
             }
@@ -317,12 +316,12 @@ private struct Writer {
         }
         sql += "\nSELECT\n" + out.joined(separator: ",\n") + "\nFROM _agg\n"
         if !customerComponents.isEmpty {
-            let on = names.isEmpty ? "1 = 1" : names.map { "_customer_counts.\(q($0)) IS _agg.\(q($0))" }.joined(separator: " AND ")
+            let on = names.isEmpty ? "1 = 1" : names.map { dialect.nullSafeEquals("_customer_counts.\(q($0))", "_agg.\(q($0))") }.joined(separator: " AND ")
             sql += "LEFT JOIN _customer_counts ON \(on)\n"
         }
         if let d = plan.denominator, d.yearColumn == nil {
             // A denominator with no year (a population column of an area table): matched by place alone.
-            let on = d.keys.map { "_denominator.\(q("_k\($0.group)")) IS _agg.\(q(plan.groups[$0.group].attribute.name))" }
+            let on = d.keys.map { dialect.nullSafeEquals("_denominator.\(q("_k\($0.group)"))", "_agg.\(q(plan.groups[$0.group].attribute.name))") }
             sql += "LEFT JOIN _denominator ON " + (on.isEmpty ? "1 = 1" : on.joined(separator: "\n  AND ")) + "\n"
         } else if let d = plan.denominator, let yearColumn = d.yearColumn {
             let table = q(d.table), year = q(yearColumn)
@@ -335,9 +334,9 @@ private struct Writer {
             } else {
                 wanted = bounds
             }
-            var on = d.keys.map { "_denominator.\(q("_k\($0.group)")) IS _agg.\(q(plan.groups[$0.group].attribute.name))" }
+            var on = d.keys.map { dialect.nullSafeEquals("_denominator.\(q("_k\($0.group)"))", "_agg.\(q(plan.groups[$0.group].attribute.name))") }
             // The nearest year the denominator has, when the data runs beyond it.
-            on.append("_denominator.\(q("_year")) = MAX(MIN(\(wanted), \(bounds)), \(lower))")
+            on.append("_denominator.\(q("_year")) = " + dialect.clamp(wanted, lower: lower, upper: bounds))
             sql += "LEFT JOIN _denominator ON " + on.joined(separator: "\n  AND ") + "\n"
         }
         if !sortNames.isEmpty { sql += "ORDER BY " + sortNames.map { "_agg.\(q($0))" }.joined(separator: ", ") + "\n" }

@@ -14,6 +14,23 @@ public protocol SQLDialect: Sendable {
     func timeGrain(_ grain: TimeGrain, of expression: String) -> String
     /// An aggregate of `expression` (nil for a row count).
     func aggregate(_ agg: Aggregation, of expression: String?) -> String
+    /// The calendar year (an integer) of a date `expression`.
+    func calendarYear(of expression: String) -> String
+    /// The calendar year a financial year starts in (an integer), for a date `expression`.
+    func financialYearStart(of expression: String) -> String
+    /// `a` equals `b`, NULL equal to NULL.
+    func nullSafeEquals(_ a: String, _ b: String) -> String
+    /// `value` limited to `lower`…`upper`.
+    func clamp(_ value: String, lower: String, upper: String) -> String
+    /// How many rows meet `condition`.
+    func countWhere(_ condition: String) -> String
+}
+
+extension SQLDialect {
+    public func nullSafeEquals(_ a: String, _ b: String) -> String { "\(a) IS \(b)" }
+    public func clamp(_ value: String, lower: String, upper: String) -> String { "MAX(MIN(\(value), \(upper)), \(lower))" }
+    /// SQLite sums the truth of the condition (1 or 0).
+    public func countWhere(_ condition: String) -> String { "SUM(\(condition))" }
 }
 
 /// SQLite: dates are ISO text, so grains are substrings of it.
@@ -54,6 +71,10 @@ public struct SQLiteDialect: SQLDialect {
         "(CAST(substr(\(e), 1, 4) AS INTEGER) - (CAST(substr(\(e), 6, 2) AS INTEGER) < 4))"
     }
 
+    public func financialYearStart(of e: String) -> String { financialYearStart(e) }
+
+    public func calendarYear(of e: String) -> String { "CAST(substr(\(e), 1, 4) AS INTEGER)" }
+
     public func aggregate(_ agg: Aggregation, of e: String?) -> String {
         switch agg {
         case .sum: return "COALESCE(SUM(\(e ?? "1")), 0)"
@@ -64,4 +85,50 @@ public struct SQLiteDialect: SQLDialect {
         case .max: return "MAX(\(e ?? "NULL"))"
         }
     }
+}
+
+/// PostgreSQL 15+: dates are native `date` columns; grains through `to_char` and interval
+/// arithmetic (a financial year is the calendar year of the date three months earlier);
+/// numbered `$1` parameters; `IS NOT DISTINCT FROM`; `GREATEST` and `LEAST`.
+public struct PostgreSQLDialect: SQLDialect {
+    /// Creates the dialect.
+    public init() {}
+
+    public var name: String { "postgresql" }
+
+    public func quote(_ identifier: String) -> String { SQLiteDialect().quote(identifier) }
+
+    public func placeholder(_ index: Int) -> String { "$\(index)" }
+
+    public func timeGrain(_ grain: TimeGrain, of e: String) -> String {
+        switch grain {
+        case .day: return "to_char(\(e), 'YYYY-MM-DD')"
+        case .month: return "to_char(\(e), 'YYYY-MM')"
+        case .quarter: return "to_char(\(e), 'YYYY-\"Q\"Q')"
+        case .year: return "to_char(\(e), 'YYYY')"
+        case .isoWeek: return "to_char(\(e), 'IYYY-\"W\"IW')"
+        case .financialYear:
+            return "to_char(\(e) - INTERVAL '3 months', 'YYYY') || '-' || to_char(\(e) + INTERVAL '9 months', 'YY')"
+        case .financialQuarter:
+            return "to_char(\(e) - INTERVAL '3 months', 'YYYY') || '-' || to_char(\(e) + INTERVAL '9 months', 'YY') || ' Q' || to_char(\(e) - INTERVAL '3 months', 'Q')"
+        }
+    }
+
+    public func aggregate(_ agg: Aggregation, of e: String?) -> String {
+        switch agg {
+        // AVG of integers is numeric in PostgreSQL: read as double precision, as SQLite gives it.
+        case .average: return "AVG(\(e ?? "1"))::double precision"
+        default: return SQLiteDialect().aggregate(agg, of: e)
+        }
+    }
+
+    public func calendarYear(of e: String) -> String { "CAST(EXTRACT(YEAR FROM \(e)) AS INTEGER)" }
+
+    public func financialYearStart(of e: String) -> String { "CAST(EXTRACT(YEAR FROM \(e) - INTERVAL '3 months') AS INTEGER)" }
+
+    public func nullSafeEquals(_ a: String, _ b: String) -> String { "\(a) IS NOT DISTINCT FROM \(b)" }
+
+    public func clamp(_ value: String, lower: String, upper: String) -> String { "GREATEST(LEAST(\(value), \(upper)), \(lower))" }
+
+    public func countWhere(_ condition: String) -> String { "COUNT(*) FILTER (WHERE \(condition))" }
 }
