@@ -20,6 +20,11 @@ struct Almanac: ParsableCommand {
               almanac report monthly-performance --period 2025-10 --out out/
               almanac pack cabinet-monthly --period 2025-10 --out out/
 
+            Scheduled runs (schedules/*.yaml, started by cron or a systemd timer):
+              almanac schedule            next run times, and why
+              almanac run --due           publish what is due; email each message once
+              almanac runs --failed       what needs attention
+
             Exit status: 0 done; 3 partial (a report or pack for a period with no data, still
             written and saying so); 1 failed (with a message naming the place and what to do).
             """,

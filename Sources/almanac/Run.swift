@@ -109,7 +109,9 @@ struct Run: ParsableCommand {
                 context.outbox = outbox
                 let summary = try Runner(context).runDue()
                 for line in summary.lines { print(line) }
-                if summary.done + summary.failed + summary.waiting > 0 {
+                if dryRun {
+                    print("dry run: \(summary.done) would be delivered, \(summary.waiting) waiting for data, \(summary.failed) failed; nothing sent, nothing recorded")
+                } else if summary.done + summary.failed + summary.waiting > 0 {
                     print("\(summary.done) done, \(summary.waiting) waiting for data, \(summary.failed) failed; \(summary.sent) messages sent")
                 }
                 failed = summary.failed > 0
