@@ -148,12 +148,9 @@ public struct Problem: Error, Sendable {
 public enum ScheduleLoader {
     /// Every schedule in `directory`, by name; none when the folder does not exist.
     public static func loadAll(directory: String) throws -> [ScheduleDefinition] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         var out: [ScheduleDefinition] = []
-        for n in names {
-            let path = (directory as NSString).appendingPathComponent(n)
-            let s = try parse(YAMLReader.load(path: path), fileName: n)
+        for path in paths(in: directory) {
+            let s = try load(path: path)
             if let other = out.first(where: { $0.name == s.name }) {
                 throw Diagnostic(file: path, field: "name", message: "the schedule name `\(s.name)` is also used by \(other.file)",
                                  hint: "give each schedule its own name")
@@ -161,6 +158,18 @@ public enum ScheduleLoader {
             out.append(s)
         }
         return out
+    }
+
+    /// The schedule files in `directory`, by name.
+    public static func paths(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// Reads one schedule file.
+    public static func load(path: String) throws -> ScheduleDefinition {
+        try parse(YAMLReader.load(path: path), fileName: (path as NSString).lastPathComponent)
     }
 
     /// Parses and checks one schedule.

@@ -1,5 +1,6 @@
 import AlmanacCore
 import AlmanacModel
+import AlmanacOps
 import AlmanacQuery
 import AlmanacReports
 import AlmanacWarehouse
@@ -69,6 +70,19 @@ struct Check: ParsableCommand {
                 collect {
                     let p = try PackLoader.load(name: name, directory: packs, reports: reports, model: model)
                     print("pack \(name): \(p.parts.count) reports")
+                }
+            }
+            // Schedules: each names a pack or report and audience that exist, and a dimension
+            // for `ready.every` the model has; the delivery settings and holidays file read.
+            collect {
+                let settings = try DeliverySettings.load(path: options.path("config/delivery.yaml"))
+                _ = try WorkingCalendar.load(path: options.path(settings.holidays))
+                for path in ScheduleLoader.paths(in: options.path("schedules")) {
+                    collect {
+                        let s = try ScheduleLoader.load(path: path)
+                        try ScheduleCommand.check(s, options: options, model: model)
+                        print("schedule \(s.name): \(s.target.kind) \(s.target.name), \(s.when), \(s.recipients.count) recipients")
+                    }
                 }
             }
             collect { _ = try WarehouseLocation.parse(options.warehousePath) }

@@ -174,6 +174,10 @@ struct ScheduleCommand: ParsableCommand {
         case .report(let n):
             audiences = try ReportLoader.load(name: n, directory: options.path("reports"), model: model).audiences.map(\.name)
         }
+        if let every = s.ready.every, model.dimension(every) == nil {
+            throw Diagnostic(file: s.file, field: "ready.every", message: "the model has no dimension `\(every)`",
+                             hint: Suggest.hint(for: every, in: model.dimensions.map(\.name), noun: "dimension"))
+        }
         if let a = s.audience, !audiences.contains(a) {
             throw Diagnostic(file: s.file, field: "audience", message: "\(s.target.kind) `\(s.target.name)` has no audience `\(a)`",
                              hint: Suggest.hint(for: a, in: audiences, noun: "audience"))

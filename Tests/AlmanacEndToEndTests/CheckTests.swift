@@ -4,6 +4,25 @@ import XCTest
 /// `almanac check` reports every problem it finds, each at its place, including what
 /// `report` would refuse; YAML slips come with the offending line and a caret.
 final class CheckTests: PublishingTestCase {
+    /// Schedules are checked too: the pack, its audience and the readiness dimension exist,
+    /// and the `when:` is readable; each problem at its file and line.
+    func testCheckReadsSchedules() throws {
+        let project = try project(extra: [])
+        let folder = project.appendingPathComponent("schedules")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "pack: district-pack\naudience: district-manager\nperiod: previous month\nwhen: monthly on working day 5 at 07:00\n"
+            .write(to: folder.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try "pack: cabinet-monthly\nperiod: previous month\nwhen: monthly on working day 5 at 07:00\nready: {every: servce}\n"
+            .write(to: folder.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        try "pack: cabinet-monthly\nperiod: previous month\nwhen: monthly on the 5th\n"
+            .write(to: folder.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
+        let r = try run(["check", "--project", project.path, "--warehouse", dir.appendingPathComponent("none.sqlite").path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("a.yaml") && r.err.contains("pack `district-pack` has no audience `district-manager`") && r.err.contains("district-managers"), r.err)
+        XCTAssertTrue(r.err.contains("b.yaml") && r.err.contains("the model has no dimension `servce`") && r.err.contains("service"), r.err)
+        XCTAssertTrue(r.err.contains("c.yaml:3") && r.err.contains("cannot read `when: monthly on the 5th`"), r.err)
+    }
+
     func testCheckReportsEveryProblemAtItsPlace() throws {
         let project = try project(extra: [])
         let fm = FileManager.default
