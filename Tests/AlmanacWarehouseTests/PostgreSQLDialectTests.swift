@@ -96,7 +96,7 @@ final class PostgreSQLDialectTests: WarehouseTestCase {
             let header = try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" && $0 != "\r" }
             load += "\\copy \(SQLiteDialect().quote(t.name)) (\(header)) FROM '\(path)' WITH (FORMAT csv, HEADER true)\n"
         }
-        try server.psql(load)
+        _ = try server.psql(load)
         let sqlite = try newWarehouse()
         _ = try sqlite.load(model: model, files: allSampleFiles)
 
