@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "AlmanacOps",
             dependencies: [
-                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacReports",
+                "AlmanacCore", "AlmanacModel", "AlmanacQuery", "AlmanacWarehouse", "AlmanacReports", "AlmanacRender",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(

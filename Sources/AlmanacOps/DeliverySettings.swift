@@ -125,14 +125,8 @@ public struct MailSender: Sendable {
 
     /// Writes the message to the spool (whole, then renamed into place).
     public func enqueue(_ message: Data, id: String) throws {
-        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-        let file = spoolFile(id)
-        let temporary = file + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: message) else {
-            throw Diagnostic(file: spool, message: "cannot write a message to the mail spool", hint: "check the folder exists, is writable and the disk has room")
-        }
-        if rename(temporary, file) != 0 {
-            throw Diagnostic(file: file, message: "cannot move a message into the mail spool: \(String(cString: strerror(errno)))")
+        do { try writeWhole(message, to: spoolFile(id)) } catch {
+            throw Diagnostic(file: spool, message: "cannot write a message to the mail spool: \(error)", hint: "check the folder exists, is writable and the disk has room")
         }
     }
 

@@ -1,4 +1,5 @@
 import AlmanacCore
+import AlmanacReports
 import AlmanacWarehouse
 import Foundation
 
@@ -54,7 +55,7 @@ struct PublishedManifest {
                 throw Diagnostic(file: s.file, field: "recipients", message: "\(r.email) has no `member:`, but \(s.name) publishes one pack per member",
                                  hint: "add `member: NAME` naming whose pack they receive")
             }
-            let key = slug(wanted)
+            let key = ReportPublisher.slug(wanted)
             guard let d = documents.first(where: { $0.member?.lowercased() == wanted.lowercased() || $0.memberFolder == key }) else {
                 throw Diagnostic(file: s.file, field: "recipients", message: "\(r.email) is to receive the pack for `\(wanted)`, which is not a member of this publication",
                                  hint: Suggest.hint(for: wanted, in: documents.compactMap(\.member), noun: "member"))
@@ -159,14 +160,14 @@ extension Runner {
     func notifyOperator(subject: String, text: String) {
         FileHandle.standardError.write(Data("almanac: \(subject)\n".utf8))
         guard let address = c.settings.operatorAddress else { return }
-        let id = "almanac-notice-\(c.now)-\(slug(subject))-\(UInt32.random(in: 0...UInt32.max))@\(c.settings.domain)"
+        let id = "almanac-notice-\(c.now)-\(token(subject))-\(UInt32.random(in: 0...UInt32.max))@\(c.settings.domain)"
         var m = Mail.Message(
             from: (c.settings.fromName, c.settings.fromAddress), to: (c.settings.operatorName, address), subject: subject, date: c.now,
             messageID: id, text: text + "\n", html: "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Almanac</title></head><body><pre>"
                 + text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") + "</pre></body></html>\n")
         m.extraHeaders = [("Notice", "operator")]
         if c.dryRun {
-            try? writeAtomically(m.rendered(), to: ((c.outbox as NSString).appendingPathComponent("operator") as NSString).appendingPathComponent(slug(id) + ".eml"))
+            try? writeWhole(m.rendered(), to: ((c.outbox as NSString).appendingPathComponent("operator") as NSString).appendingPathComponent(token(id) + ".eml"))
             return
         }
         var once = sender

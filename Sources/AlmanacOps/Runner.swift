@@ -199,10 +199,10 @@ public final class Runner {
             try PublishedIndex.write(directory: out, organisation: try Branding.load(templates: c.paths.templates).organisation)
             record.folder = publication.folder
             let path = ((out as NSString).appendingPathComponent(publication.folder) as NSString).appendingPathComponent("manifest.json")
-            guard let bytes = FileManager.default.contents(atPath: path) else {
+            guard let digest = OutputStore.digest(path) else {
                 throw Diagnostic(file: path, message: "the publication has no manifest", hint: "check the output folder")
             }
-            record.manifestSHA256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            record.manifestSHA256 = digest.sha256
             record.renderSeconds = Date().timeIntervalSince(t1)
             record.stage = "published"
             try save(record)
@@ -265,8 +265,8 @@ public final class Runner {
             let (message, detail) = try compose(s, record: record, period: period, manifest: manifest, document: document, recipient: recipient, id: id, marking: marking)
             let bytes = message.rendered()
             if c.dryRun {
-                let file = ((c.outbox as NSString).appendingPathComponent("\(s.name)/\(period.key)") as NSString).appendingPathComponent(slug(id) + ".eml")
-                try writeAtomically(bytes, to: file)
+                let file = ((c.outbox as NSString).appendingPathComponent("\(s.name)/\(period.key)") as NSString).appendingPathComponent(token(id) + ".eml")
+                try writeWhole(bytes, to: file)
                 summary.lines.append("\(label): would send to \(recipient.email) (\(detail)): \(file)")
                 continue
             }
@@ -315,16 +315,14 @@ public final class Runner {
     func existingPublication(_ r: RunRecord) throws -> PublishedManifest? {
         guard !c.dryRun, r.stage == "published", let folder = r.folder, let sha = r.manifestSHA256 else { return nil }
         let path = ((c.out as NSString).appendingPathComponent(folder) as NSString).appendingPathComponent("manifest.json")
-        guard let bytes = FileManager.default.contents(atPath: path),
-            SHA256.hash(data: bytes).map({ String(format: "%02x", $0) }).joined() == sha
-        else { return nil }
+        guard OutputStore.digest(path)?.sha256 == sha else { return nil }
         return try PublishedManifest(path: path, folder: folder)
     }
 
     /// `almanac-SCHEDULE-PERIOD-MEMBER-HASH@DOMAIN`: the same for every attempt at one delivery.
     func messageID(_ s: ScheduleDefinition, period: Period, member: String, recipient: String) -> String {
         let h = SHA256.hash(data: Data(recipient.lowercased().utf8)).prefix(5).map { String(format: "%02x", $0) }.joined()
-        return "almanac-\(s.name)-\(period.key)" + (member.isEmpty ? "" : "-" + slug(member)) + "-\(h)@\(c.settings.domain)"
+        return "almanac-\(s.name)-\(period.key)" + (member.isEmpty ? "" : "-" + token(member)) + "-\(h)@\(c.settings.domain)"
     }
 
     /// Whether the period's data is complete: the warehouse holds data to within `allow_days`

@@ -1,4 +1,5 @@
 import AlmanacCore
+import AlmanacRender
 import Foundation
 
 #if canImport(Glibc)
@@ -61,23 +62,17 @@ public enum Fault {
     }
 }
 
-/// Writes a file whole or not at all: to a temporary name beside it, then renamed.
-func writeAtomically(_ data: Data, to path: String) throws {
+/// Writes `data` whole or not at all (`AtomicFile`), making its folder first.
+func writeWhole(_ data: Data, to path: String) throws {
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-    let temporary = path + ".partial"
-    guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-        throw Diagnostic(file: path, message: "cannot write this file", hint: "check the folder is writable and the disk has room")
-    }
-    guard rename(temporary, path) == 0 else {
-        let why = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(atPath: temporary)
-        throw Diagnostic(file: path, message: "cannot move the file into place: \(why)")
-    }
+    try AtomicFile.write(path) { try data.write(to: URL(fileURLWithPath: $0)) }
 }
 
-/// Lower-case letters, digits and hyphens: `South Ribble` → `south-ribble`.
-func slug(_ s: String) -> String {
+/// An ASCII token for message ids and outbox file names (lower-case letters, digits and
+/// single hyphens): `South Ribble` → `south-ribble`. Folders are matched with the publisher's
+/// own `ReportPublisher.slug`.
+func token(_ s: String) -> String {
     var out = ""
     for ch in s.lowercased() {
         if ch.isASCII && (ch.isLetter || ch.isNumber) { out.append(ch) } else if !out.hasSuffix("-") && !out.isEmpty { out.append("-") }

@@ -211,7 +211,7 @@ public struct OutputStore {
     // MARK: - Manifests
 
     /// A file's size and SHA-256.
-    static func digest(_ path: String) -> (bytes: Int, sha256: String)? {
+    public static func digest(_ path: String) -> (bytes: Int, sha256: String)? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return (data.count, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
     }

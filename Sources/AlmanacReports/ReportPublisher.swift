@@ -238,7 +238,7 @@ public struct ReportPublisher {
     }
 
     /// A file-name form of a member ("Ribble Valley" → "ribble-valley").
-    static func slug(_ member: String) -> String {
+    public static func slug(_ member: String) -> String {
         member.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
     }
 
